@@ -1,0 +1,22 @@
+"""One exception handler: domain errors become 400/403/404/409 with a message a person can act on."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from outcomes.errors import DomainError, ValidationFailed
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ValidationFailed):
+        return Response(exc.errors | exc.extra, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message, **exc.extra}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,9 @@
+"""The REST API. Each area registers its routes in its own module to keep this file short."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("api.urls_core")),
+    path("", include("api.urls_commissioning")),
+    path("", include("api.urls_finance")),
+]

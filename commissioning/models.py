@@ -1,0 +1,1 @@
+"""Review rounds, scores, value for money and decisions."""

@@ -1,0 +1,4 @@
+"""Web pages for review rounds."""
+
+app_name = "commissioning"
+urlpatterns: list = []

@@ -1,0 +1,21 @@
+"""Root URLs: the web pages of each app, the admin, sign-in and the REST API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include("api.urls")),
+    path("review/", include("commissioning.urls")),
+    path("", include("grants.urls")),
+]
+
+handler404 = "grants.views.page_not_found"
+handler403 = "grants.views.permission_denied"

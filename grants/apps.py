@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = "Grants and programmes"
+
+    def ready(self) -> None:
+        from grants.roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="yardstick_role_groups")

@@ -1,0 +1,304 @@
+"""Who gets money for what: organisations, funding streams, programmes, targets, returns."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from outcomes.fields import FinancialYearField, MoneyField, QuarterField, fy_check, quarter_check
+from outcomes.models import EvidenceGrade, OutcomeMeasure, Priority, Theme, Ward
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        STATUTORY = "statutory", "Statutory partner"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        PRIVATE = "private", "Private"
+        GOVERNMENT = "government", "Central government"
+
+    name = models.CharField(max_length=200)
+    org_id = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text="360Giving org-id, e.g. GB-CHC-1234567 (charity) or GB-LAE-SWK (local authority).",
+    )
+    org_type = models.CharField("type", max_length=12, choices=Type.choices)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(org_id__regex=r"^[A-Z]{2,4}-[A-Z0-9]+-.+$"), name="organisation_org_id_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organisation}"
+
+
+class FundingStream(models.Model):
+    name = models.CharField(max_length=200)
+    code = models.SlugField(unique=True)
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funded_streams")
+    financial_year = FinancialYearField()
+    budget = MoneyField()
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "financial_year"], name="stream_unique_name_year"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="stream_budget_gte_0"),
+            fy_check("financial_year", "stream_financial_year_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.financial_year}"
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        COMPLETED = "completed", "Completed"
+        DECOMMISSIONED = "decommissioned", "Decommissioned"
+
+    class Model(models.TextChoices):
+        GRANT = "grant", "Grant"
+        CONTRACT = "contract", "Contract"
+        PAYMENT_BY_RESULTS = "pbr", "Payment by results"
+
+    reference = models.CharField(max_length=40, unique=True, help_text="e.g. SSP-0901.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    funding_stream = models.ForeignKey(
+        FundingStream, on_delete=models.PROTECT, related_name="programmes"
+    )
+    award_amount = MoneyField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    commissioning_model = models.CharField(max_length=8, choices=Model.choices, default=Model.GRANT)
+    service_fee = MoneyField(
+        default=Decimal("0"),
+        help_text="Payment by results: the fixed service fee over the whole programme, GBP.",
+    )
+    evidence_grade = models.ForeignKey(
+        EvidenceGrade, on_delete=models.SET_NULL, null=True, blank=True, related_name="programmes"
+    )
+    attribution = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Overrides the measures' attribution for this programme, 0 to 1.",
+    )
+    priorities = models.ManyToManyField(
+        Priority, through="ProgrammePriority", related_name="programmes"
+    )
+    themes = models.ManyToManyField(Theme, related_name="programmes", blank=True)
+    wards = models.ManyToManyField(Ward, related_name="programmes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[themes, wards])
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(award_amount__gte=0), name="programme_award_gte_0"),
+            models.CheckConstraint(condition=Q(service_fee__gte=0), name="programme_fee_gte_0"),
+            models.CheckConstraint(
+                condition=Q(service_fee__lte=F("award_amount")), name="programme_fee_within_award"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="programme_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution__isnull=True)
+                | (Q(attribution__gte=0) & Q(attribution__lte=1)),
+                name="programme_attribution_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class ProgrammePriority(models.Model):
+    """A priority a programme serves; exactly one is primary (at most one, by constraint;
+    at least one, by the services that write programmes)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="programme_priorities"
+    )
+    priority = models.ForeignKey(
+        Priority, on_delete=models.PROTECT, related_name="programme_priorities"
+    )
+    is_primary = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "programme priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "priority"], name="programme_priority_unique"),
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(is_primary=True), name="programme_one_primary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference}: {self.priority}{' (primary)' if self.is_primary else ''}"
+
+
+class ProgrammeTarget(models.Model):
+    """What a programme commits to deliver on one measure in one quarter, and under payment
+    by results what each outcome earns (tariff)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    measure = models.ForeignKey(
+        OutcomeMeasure, on_delete=models.PROTECT, related_name="targets"
+    )
+    financial_year = FinancialYearField()
+    quarter = QuarterField()
+    target_value = models.DecimalField(max_digits=14, decimal_places=2)
+    tariff = MoneyField(null=True, blank=True, help_text="GBP paid per verified outcome (PbR).")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "measure", "financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "measure", "financial_year", "quarter"],
+                name="target_unique_period",
+            ),
+            models.CheckConstraint(condition=Q(target_value__gte=0), name="target_value_gte_0"),
+            models.CheckConstraint(
+                condition=Q(tariff__isnull=True) | Q(tariff__gte=0), name="target_tariff_gte_0"
+            ),
+            fy_check("financial_year", "target_financial_year_format"),
+            quarter_check("quarter", "target_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference} {self.measure} {self.financial_year} Q{self.quarter}"
+
+
+class OutcomeReturn(models.Model):
+    """A provider's quarterly figure for one measure of one programme (and, optionally, the
+    programme's spend in that quarter). A verified return is locked."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        VERIFIED = "verified", "Verified"
+        QUERIED = "queried", "Queried"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="returns")
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="returns")
+    financial_year = FinancialYearField()
+    quarter = QuarterField()
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    spend = MoneyField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    revision = models.PositiveIntegerField(default=1)
+    is_late = models.BooleanField(default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_returns"
+    )
+    submitted_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_returns",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    query_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "measure", "financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "measure", "financial_year", "quarter"],
+                name="return_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(spend__isnull=True) | Q(spend__gte=0), name="return_spend_gte_0"
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="return_revision_gte_1"),
+            models.CheckConstraint(
+                condition=~Q(status="queried") | ~Q(query_reason=""),
+                name="return_query_has_reason",
+            ),
+            fy_check("financial_year", "return_financial_year_format"),
+            quarter_check("quarter", "return_quarter_1_4"),
+        ]
+        indexes = [models.Index(fields=["status", "financial_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference} {self.measure} {self.financial_year} Q{self.quarter}"
+
+
+class Payment(models.Model):
+    """Money paid to a programme's provider for a quarter (service fee share and/or
+    payment-by-results outcome payments)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="payments")
+    financial_year = FinancialYearField()
+    quarter = QuarterField()
+    amount = MoneyField()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_payments"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "financial_year", "quarter", "paid_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+            fy_check("financial_year", "payment_financial_year_format"),
+            quarter_check("quarter", "payment_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} to {self.programme.reference} for {self.financial_year} Q{self.quarter}"

@@ -1,0 +1,96 @@
+"""The four roles, as Django groups. Created on every migrate (post_migrate), never by hand."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+
+
+class Role(StrEnum):
+    COMMISSIONER = "Commissioner"
+    FINANCE = "Finance officer"
+    PROVIDER = "Provider"
+    ADMIN = "Admin"
+
+
+# Model permissions each role's group carries in the admin ("app_label.codename" prefixes).
+_ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.ADMIN: ("*",),
+    Role.COMMISSIONER: (
+        "view_",
+        "outcomes.add_",
+        "outcomes.change_",
+        "grants.add_programme",
+        "grants.change_programme",
+        "grants.add_programmetarget",
+        "grants.change_programmetarget",
+        "grants.delete_programmetarget",
+        "grants.add_programmepriority",
+        "grants.change_programmepriority",
+        "grants.delete_programmepriority",
+        "commissioning.",
+    ),
+    Role.FINANCE: ("view_", "grants.add_payment", "grants.change_payment", "grants.change_fundingstream"),
+    Role.PROVIDER: (),
+}
+
+_APPS = ("outcomes", "grants", "commissioning")
+
+
+def _matches(perm: Permission, patterns: tuple[str, ...]) -> bool:
+    full = f"{perm.content_type.app_label}.{perm.codename}"
+    for pattern in patterns:
+        if pattern == "*" or full.startswith(pattern):
+            return True
+        if pattern.endswith("_") and "." not in pattern and perm.codename.startswith(pattern):
+            return True
+    return False
+
+
+def ensure_role_groups(**_kwargs) -> None:
+    """Create (or bring up to date) one group per role with its admin permissions."""
+    perms = list(
+        Permission.objects.filter(content_type__app_label__in=_APPS).select_related("content_type")
+    )
+    for role, patterns in _ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([p for p in perms if _matches(p, patterns)])
+
+
+def roles_of(user) -> set[Role]:
+    """The roles a user holds; a superuser holds the admin role."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    names = getattr(user, "_yardstick_roles", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._yardstick_roles = names
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def is_commissioner(user) -> bool:
+    """Commissioners and admins judge and change programmes."""
+    return has_role(user, Role.COMMISSIONER, Role.ADMIN)
+
+
+def is_finance(user) -> bool:
+    return has_role(user, Role.FINANCE, Role.ADMIN)
+
+
+def is_staff_role(user) -> bool:
+    """Partnership staff (commissioner, finance officer, admin) see the whole portfolio."""
+    return has_role(user, Role.COMMISSIONER, Role.FINANCE, Role.ADMIN)
+
+
+def is_provider(user) -> bool:
+    return has_role(user, Role.PROVIDER)
