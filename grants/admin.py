@@ -47,7 +47,15 @@ class ProgrammeTargetInline(admin.TabularInline):
 
 @admin.register(models.Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "title", "provider", "funding_stream", "award_amount", "status", "commissioning_model"]
+    list_display = [
+        "reference",
+        "title",
+        "provider",
+        "funding_stream",
+        "award_amount",
+        "status",
+        "commissioning_model",
+    ]
     list_filter = ["status", "commissioning_model", "funding_stream", "provider", "priorities"]
     search_fields = ["reference", "title", "description", "provider__name"]
     autocomplete_fields = ["provider"]
@@ -66,7 +74,17 @@ class ProgrammeTargetAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.OutcomeReturn)
 class OutcomeReturnAdmin(SimpleHistoryAdmin):
-    list_display = ["programme", "measure", "financial_year", "quarter", "value", "spend", "status", "revision", "is_late"]
+    list_display = [
+        "programme",
+        "measure",
+        "financial_year",
+        "quarter",
+        "value",
+        "spend",
+        "status",
+        "revision",
+        "is_late",
+    ]
     list_filter = ["status", "is_late", "financial_year", "quarter", "measure"]
     search_fields = ["programme__reference", "programme__title", "notes"]
     autocomplete_fields = ["programme", "measure"]

@@ -45,12 +45,8 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     job_title = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -101,9 +97,7 @@ class Programme(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
-    funding_stream = models.ForeignKey(
-        FundingStream, on_delete=models.PROTECT, related_name="programmes"
-    )
+    funding_stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="programmes")
     award_amount = MoneyField()
     start_date = models.DateField()
     end_date = models.DateField()
@@ -123,9 +117,7 @@ class Programme(models.Model):
         blank=True,
         help_text="Overrides the measures' attribution for this programme, 0 to 1.",
     )
-    priorities = models.ManyToManyField(
-        Priority, through="ProgrammePriority", related_name="programmes"
-    )
+    priorities = models.ManyToManyField(Priority, through="ProgrammePriority", related_name="programmes")
     themes = models.ManyToManyField(Theme, related_name="programmes", blank=True)
     wards = models.ManyToManyField(Ward, related_name="programmes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,8 +137,7 @@ class Programme(models.Model):
                 condition=Q(end_date__gt=F("start_date")), name="programme_end_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(attribution__isnull=True)
-                | (Q(attribution__gte=0) & Q(attribution__lte=1)),
+                condition=Q(attribution__isnull=True) | (Q(attribution__gte=0) & Q(attribution__lte=1)),
                 name="programme_attribution_0_1",
             ),
         ]
@@ -159,12 +150,8 @@ class ProgrammePriority(models.Model):
     """A priority a programme serves; exactly one is primary (at most one, by constraint;
     at least one, by the services that write programmes)."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="programme_priorities"
-    )
-    priority = models.ForeignKey(
-        Priority, on_delete=models.PROTECT, related_name="programme_priorities"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="programme_priorities")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="programme_priorities")
     is_primary = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -187,9 +174,7 @@ class ProgrammeTarget(models.Model):
     by results what each outcome earns (tariff)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
-    measure = models.ForeignKey(
-        OutcomeMeasure, on_delete=models.PROTECT, related_name="targets"
-    )
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="targets")
     financial_year = FinancialYearField()
     quarter = QuarterField()
     target_value = models.DecimalField(max_digits=14, decimal_places=2)

@@ -48,9 +48,7 @@ def _matches(perm: Permission, patterns: tuple[str, ...]) -> bool:
 
 def ensure_role_groups(**_kwargs) -> None:
     """Create (or bring up to date) one group per role with its admin permissions."""
-    perms = list(
-        Permission.objects.filter(content_type__app_label__in=_APPS).select_related("content_type")
-    )
+    perms = list(Permission.objects.filter(content_type__app_label__in=_APPS).select_related("content_type"))
     for role, patterns in _ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         group.permissions.set([p for p in perms if _matches(p, patterns)])

@@ -49,9 +49,11 @@ def programme_list(user) -> QuerySet[Programme]:
 
 
 def programme_detail(user) -> QuerySet[Programme]:
-    return programme_list(user).select_related(
-        "funding_stream__funder", "evidence_grade"
-    ).prefetch_related("themes", "wards", "targets__measure")
+    return (
+        programme_list(user)
+        .select_related("funding_stream__funder", "evidence_grade")
+        .prefetch_related("themes", "wards", "targets__measure")
+    )
 
 
 def total_award(programmes: QuerySet[Programme]) -> Decimal:

@@ -97,9 +97,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = get_object_or_404(
-        Priority.objects.select_related("plan").prefetch_related("actions"), pk=pk
-    )
+    priority = get_object_or_404(Priority.objects.select_related("plan").prefetch_related("actions"), pk=pk)
     programmes = selectors.programme_list(request.user).filter(programme_priorities__priority=priority)
     indicators = [(i, *latest_status(i)) for i in priority.indicators.prefetch_related("years")]
     return render(

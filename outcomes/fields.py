@@ -60,6 +60,4 @@ def fy_check(field: str, name: str) -> models.CheckConstraint:
 
 
 def quarter_check(field: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 4}), name=name
-    )
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": 4}), name=name)

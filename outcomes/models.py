@@ -185,9 +185,7 @@ class IndicatorYear(models.Model):
     class Meta:
         ordering = ["indicator", "financial_year"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "financial_year"], name="indicator_year_unique"
-            ),
+            models.UniqueConstraint(fields=["indicator", "financial_year"], name="indicator_year_unique"),
             fy_check("financial_year", "indicator_year_format"),
         ]
 

@@ -140,6 +140,4 @@ def quarters_between(start: date, end: date) -> Iterator[Quarter]:
 
 def quarter_months(number: int) -> str:
     """Human label for a quarter's months, for the UI."""
-    return {1: "April-June", 2: "July-September", 3: "October-December", 4: "January-March"}[
-        number
-    ]
+    return {1: "April-June", 2: "July-September", 3: "October-December", 4: "January-March"}[number]

@@ -130,7 +130,9 @@ class FundingStreamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Stream {n}")
     code = factory.Sequence(lambda n: f"stream-{n}")
     funder = factory.SubFactory(
-        OrganisationFactory, org_type=g.Organisation.Type.STATUTORY, org_id="GB-LAE-SWK",
+        OrganisationFactory,
+        org_type=g.Organisation.Type.STATUTORY,
+        org_id="GB-LAE-SWK",
         name="Southwark Council",
     )
     financial_year = "2009/10"
