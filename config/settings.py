@@ -120,6 +120,11 @@ YARDSTICK = {
     "RETURN_WINDOW_DAYS": env.int("RETURN_WINDOW_DAYS", default=30),
     # load_demo refuses to run with DEBUG off unless this is set (or --force is given).
     "ALLOW_DEMO_DATA": env.bool("ALLOW_DEMO_DATA", default=False),
+    # Each app's demo loader, run in order by `manage.py load_demo` (dotted paths keep the
+    # command in grants from importing commissioning, which sits below it).
+    "DEMO_LOADERS": ["outcomes.demo.load", "grants.demo.load", "commissioning.demo.load"],
+    # Largest file a person may upload (Excel returns, 360Giving JSON), in bytes.
+    "MAX_UPLOAD_BYTES": env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024),
 }
 
 REST_FRAMEWORK = {
