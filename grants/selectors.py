@@ -92,5 +92,7 @@ def programme_history(programme: Programme, limit: int = 50) -> list:
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
             changes = [f"{c.field}: {c.old} → {c.new}" for c in delta.changes]
+            if not changes and newer.history_type == "~":
+                continue  # a save that changed nothing (e.g. re-running the demo loader)
         entries.append({"record": newer, "what": "Programme", "changes": changes})
     return entries
