@@ -123,30 +123,24 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     org_type = g.Organisation.Type.VOLUNTARY
 
 
+class FunderFactory(OrganisationFactory):
+    class Meta:
+        django_get_or_create = ["org_id"]
+
+    name = "Southwark Council"
+    org_id = "GB-LAE-SWK"
+    org_type = g.Organisation.Type.STATUTORY
+
+
 class FundingStreamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = g.FundingStream
 
     name = factory.Sequence(lambda n: f"Stream {n}")
     code = factory.Sequence(lambda n: f"stream-{n}")
-    funder = factory.SubFactory(
-        OrganisationFactory,
-        org_type=g.Organisation.Type.STATUTORY,
-        org_id="GB-LAE-SWK",
-        name="Southwark Council",
-    )
+    funder = factory.SubFactory(FunderFactory)
     financial_year = "2009/10"
     budget = Decimal("1000000.00")
-
-    class Params:
-        pass
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        funder = kwargs.get("funder")
-        if funder is not None and funder.pk is None:
-            funder.save()
-        return super()._create(model_class, *args, **kwargs)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
