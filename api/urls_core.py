@@ -1,3 +1,27 @@
-"""API routes (filled in by its area)."""
+"""Core API routes: tokens, the outcome framework, programmes and targets, returns, schema."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("priorities", views.PriorityViewSet, basename="priority")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("funding-streams", views.FundingStreamViewSet, basename="funding-stream")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register(
+    r"programmes/(?P<programme_pk>[0-9]+)/targets", views.TargetViewSet, basename="programme-target"
+)
+router.register("returns", views.ReturnViewSet, basename="return")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

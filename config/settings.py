@@ -160,6 +160,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeStatusEnum": "grants.models.Programme.Status",
+        "ReturnStatusEnum": "grants.models.OutcomeReturn.Status",
+    },
 }
 
 LOGGING = {

@@ -16,7 +16,7 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """Bad input (400). `errors` maps field names to lists of messages."""
 
-    def __init__(self, errors: dict[str, list[str]] | str, **extra) -> None:
+    def __init__(self, errors: dict[str, list[str]] | str, /, **extra) -> None:
         if isinstance(errors, str):
             errors = {"non_field_errors": [errors]}
         self.errors = errors

@@ -1,0 +1,48 @@
+"""django-filter filtersets for the core API."""
+
+import django_filters
+from django.core.exceptions import ValidationError
+
+from grants.models import OutcomeReturn, Programme
+from outcomes.periods import FinancialYear, PeriodError
+
+
+def _financial_year(value: str) -> FinancialYear:
+    try:
+        return FinancialYear.parse(value)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    priority = django_filters.NumberFilter(field_name="programme_priorities__priority", distinct=True)
+    theme = django_filters.NumberFilter(field_name="themes", distinct=True)
+    measure = django_filters.NumberFilter(field_name="targets__measure", distinct=True)
+    funding_stream = django_filters.NumberFilter()
+    provider = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=Programme.Status.choices)
+    financial_year = django_filters.CharFilter(
+        method="active_in", help_text='Programmes running at any time in this financial year, e.g. "2009/10".'
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["priority", "theme", "measure", "funding_stream", "provider", "status", "financial_year"]
+
+    def active_in(self, queryset, name, value):
+        fy = _financial_year(value)
+        return queryset.filter(start_date__lte=fy.end, end_date__gte=fy.start)
+
+
+class ReturnFilter(django_filters.FilterSet):
+    provider = django_filters.NumberFilter(field_name="programme__provider")
+    status = django_filters.ChoiceFilter(choices=OutcomeReturn.Status.choices)
+    quarter = django_filters.NumberFilter(min_value=1, max_value=4)
+    financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')
+
+    class Meta:
+        model = OutcomeReturn
+        fields = ["programme", "measure", "financial_year", "quarter", "status", "provider"]
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(financial_year=_financial_year(value).label)

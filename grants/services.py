@@ -1,0 +1,513 @@
+"""Writes and workflows for grants: outcome returns, programmes and targets.
+
+Every service takes the acting user, checks permission and validity, runs in a transaction,
+records history with the user, and raises an outcomes.errors domain error a person can act on.
+The API and the web forms call these same functions, so each rule is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from grants.budgets import check_stream_capacity
+from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
+from grants.permissions import (
+    can_change_programme,
+    can_review_return,
+    can_submit_return,
+    can_view_programme,
+)
+from grants.selectors import programmes_visible_to
+from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from outcomes.models import OutcomeMeasure, Priority
+from outcomes.periods import PeriodError, Quarter
+
+MAX_BULK_RETURNS = 5000
+Status = OutcomeReturn.Status
+
+
+@dataclass(frozen=True)
+class ReturnInput:
+    """One return as submitted: already parsed into the right types by a form or serializer."""
+
+    programme_id: int
+    measure_id: int
+    financial_year: str
+    quarter: int
+    value: Decimal
+    spend: Decimal | None = None
+    notes: str = ""
+
+
+# --- outcome returns -------------------------------------------------------------------------
+
+
+def return_submit(*, user, data: ReturnInput, today: date | None = None) -> OutcomeReturn:
+    """Submit one return. 404 if the programme is not visible, 409 if one already exists."""
+    [created] = returns_bulk_submit(user=user, items=[data], today=today, single=True)
+    return created
+
+
+def returns_bulk_submit(
+    *,
+    user,
+    items: list[ReturnInput | None],
+    input_errors: dict[int, dict[str, list[str]]] | None = None,
+    today: date | None = None,
+    single: bool = False,
+) -> list[OutcomeReturn]:
+    """Submit many returns, all or nothing. Errors are reported per item index (400), unless
+    `single`, where the one item's error is raised as it is (404, 403, 409 or 400).
+
+    `input_errors` carries items that could not even be parsed (their place in `items` is None),
+    so that the provider gets every error of the batch in one answer."""
+    if len(items) > MAX_BULK_RETURNS:
+        raise ValidationFailed(
+            f"Send at most {MAX_BULK_RETURNS:,} returns at once; this request had {len(items):,}."
+        )
+    if not items:
+        raise ValidationFailed("Send at least one return.")
+    today = today or timezone.localdate()
+    parsed = [item for item in items if item is not None]
+    context = _ReturnContext.load(user, parsed)
+    errors: dict[int, dict[str, list[str]]] = dict(input_errors or {})
+    seen: dict[tuple, int] = {}
+    for index, item in enumerate(items):
+        if item is None:
+            continue
+        try:
+            _check_return(user, item, context, today)
+            key = _key(item)
+            if key in seen:
+                raise ValidationFailed(
+                    {
+                        "non_field_errors": [
+                            f"Duplicates item {seen[key]} (same programme, measure and quarter)."
+                        ]
+                    }
+                )
+            seen[key] = index
+        except (ValidationFailed, Conflict, NotFound, NotPermitted) as exc:
+            if single:
+                raise
+            errors[index] = _as_field_errors(exc)
+    if errors:
+        raise ValidationFailed(
+            {"non_field_errors": [f"{len(errors)} of {len(items)} returns have errors; nothing was saved."]},
+            errors={str(i): e for i, e in sorted(errors.items())},
+        )
+    now = timezone.now()
+    window = timedelta(days=settings.YARDSTICK["RETURN_WINDOW_DAYS"])
+    rows = [
+        OutcomeReturn(
+            programme_id=item.programme_id,
+            measure_id=item.measure_id,
+            financial_year=item.financial_year,
+            quarter=item.quarter,
+            value=item.value,
+            spend=item.spend,
+            notes=item.notes,
+            status=Status.SUBMITTED,
+            revision=1,
+            submitted_by=user,
+            submitted_at=now,
+            is_late=today > Quarter.of(item.financial_year, item.quarter).end + window,
+        )
+        for item in parsed
+    ]
+    try:
+        with transaction.atomic():
+            if single:
+                rows[0]._history_user = user
+                rows[0].save()
+                return rows
+            return bulk_create_with_history(rows, OutcomeReturn, default_user=user, batch_size=1000)
+    except IntegrityError:
+        # Lost a race with an identical submission: report it exactly as a duplicate.
+        existing = _existing_returns([_key(i) for i in parsed])
+        if existing:
+            key, pk = next(iter(existing.items()))
+            raise _duplicate(pk) from None
+        raise
+
+
+def return_amend(
+    *,
+    user,
+    outcome_return: OutcomeReturn,
+    value: Decimal | None = None,
+    spend: Decimal | None = None,
+    notes: str | None = None,
+    clear_spend: bool = False,
+) -> OutcomeReturn:
+    """Amend a submitted or queried return: a new revision; a verified return is locked (409)."""
+    with transaction.atomic():
+        locked = _lock(user, outcome_return)
+        if not can_submit_return(user, locked.programme):
+            raise NotPermitted("Only the provider's own staff can amend this return.")
+        if locked.status == Status.VERIFIED:
+            raise Conflict(
+                f"This return was verified on {timezone.localtime(locked.reviewed_at):%d %B %Y} and is "
+                "locked. Ask the commissioner to reopen it if the figure is wrong.",
+                id=locked.pk,
+            )
+        changes = {
+            "value": locked.value if value is None else value,
+            "spend": None if clear_spend else (locked.spend if spend is None else spend),
+        }
+        _check_amounts(changes["value"], changes["spend"], locked.measure)
+        locked.value, locked.spend = changes["value"], changes["spend"]
+        if notes is not None:
+            locked.notes = notes
+        locked.revision += 1
+        locked.status = Status.SUBMITTED
+        locked.submitted_by, locked.submitted_at = user, timezone.now()
+        _save(locked, user)
+        return locked
+
+
+def return_verify(*, user, outcome_return: OutcomeReturn) -> OutcomeReturn:
+    """A commissioner accepts a submitted return; it is then locked."""
+    with transaction.atomic():
+        locked = _lock(user, outcome_return)
+        if not can_review_return(user, locked.programme):
+            raise NotPermitted("Only commissioners can verify returns.")
+        if locked.status != Status.SUBMITTED:
+            raise Conflict(
+                f"Only a submitted return can be verified; this one is {locked.status}.", id=locked.pk
+            )
+        locked.status = Status.VERIFIED
+        locked.reviewed_by, locked.reviewed_at, locked.query_reason = user, timezone.now(), ""
+        _save(locked, user)
+        return locked
+
+
+def return_query(*, user, outcome_return: OutcomeReturn, reason: str) -> OutcomeReturn:
+    """A commissioner sends a submitted return back to the provider with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say what the provider needs to check or correct."]})
+    with transaction.atomic():
+        locked = _lock(user, outcome_return)
+        if not can_review_return(user, locked.programme):
+            raise NotPermitted("Only commissioners can query returns.")
+        if locked.status != Status.SUBMITTED:
+            raise Conflict(
+                f"Only a submitted return can be queried; this one is {locked.status}.", id=locked.pk
+            )
+        locked.status = Status.QUERIED
+        locked.reviewed_by, locked.reviewed_at, locked.query_reason = user, timezone.now(), reason
+        _save(locked, user)
+        return locked
+
+
+def return_history(outcome_return: OutcomeReturn) -> list[dict]:
+    """Every recorded revision, oldest first, with who, when and what changed."""
+    fields = ["value", "spend", "notes", "status", "revision", "query_reason", "is_late"]
+    records = list(
+        outcome_return.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries, previous = [], None
+    for record in records:
+        changes = {
+            f: {"from": _plain(getattr(previous, f, None)), "to": _plain(getattr(record, f))}
+            for f in fields
+            if previous is None or getattr(previous, f) != getattr(record, f)
+        }
+        entries.append(
+            {
+                "revision": record.revision,
+                "status": record.status,
+                "value": _plain(record.value),
+                "spend": _plain(record.spend),
+                "changed_by": record.history_user.get_username() if record.history_user else None,
+                "changed_at": record.history_date,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "changes": changes,
+            }
+        )
+        previous = record
+    return entries
+
+
+# --- programmes and targets ------------------------------------------------------------------
+
+
+def programme_create(
+    *,
+    user,
+    fields: dict,
+    priority_ids: list[int],
+    primary_priority_id: int,
+    theme_ids: Iterable[int] = (),
+    ward_ids: Iterable[int] = (),
+) -> Programme:
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can create programmes.")
+    with transaction.atomic():
+        programme = Programme(**fields)
+        _check_award(programme)
+        _clean(programme)
+        _save(programme, user)
+        programme.themes.set(theme_ids)
+        programme.wards.set(ward_ids)
+        _set_priorities(programme, priority_ids, primary_priority_id, user)
+        return programme
+
+
+def programme_update(
+    *,
+    user,
+    programme: Programme,
+    fields: dict,
+    priority_ids: list[int] | None = None,
+    primary_priority_id: int | None = None,
+    theme_ids=None,
+    ward_ids=None,
+) -> Programme:
+    if not can_view_programme(user, programme):
+        raise NotFound("No programme with that id is visible to you.")
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can change programmes.")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        for name, value in fields.items():
+            setattr(programme, name, value)
+        _check_award(programme)
+        _clean(programme)
+        _save(programme, user)
+        if theme_ids is not None:
+            programme.themes.set(theme_ids)
+        if ward_ids is not None:
+            programme.wards.set(ward_ids)
+        if priority_ids is not None or primary_priority_id is not None:
+            current = list(programme.programme_priorities.values_list("priority_id", "is_primary"))
+            ids = priority_ids if priority_ids is not None else [pid for pid, _ in current]
+            primary = primary_priority_id or next((pid for pid, is_p in current if is_p), None)
+            _set_priorities(programme, ids, primary, user)
+        return programme
+
+
+def target_save(
+    *,
+    user,
+    programme: Programme,
+    measure: OutcomeMeasure,
+    financial_year: str,
+    quarter: int,
+    target_value: Decimal,
+    tariff: Decimal | None = None,
+) -> tuple[ProgrammeTarget, bool]:
+    """Create or change the target for one measure and quarter. Returns (target, created)."""
+    _require_change(user, programme)
+    _check_within_dates(_parse_quarter(financial_year, quarter), programme)
+    with transaction.atomic():
+        target = ProgrammeTarget.objects.filter(
+            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+        ).first() or ProgrammeTarget(
+            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+        )
+        created = target.pk is None
+        target.target_value, target.tariff = target_value, tariff
+        _clean(target)
+        _save(target, user)
+        return target, created
+
+
+def target_delete(*, user, target: ProgrammeTarget) -> None:
+    _require_change(user, target.programme)
+    if OutcomeReturn.objects.filter(
+        programme_id=target.programme_id,
+        measure_id=target.measure_id,
+        financial_year=target.financial_year,
+        quarter=target.quarter,
+    ).exists():
+        raise Conflict(
+            "A return has been submitted against this target, so it cannot be deleted; change it instead."
+        )
+    with transaction.atomic():
+        target._history_user = user
+        target.delete()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _ReturnContext:
+    """Everything the checks need, loaded with one query per table whatever the batch size."""
+
+    programmes: dict[int, Programme]
+    measures: dict[int, OutcomeMeasure]
+    targeted: set[tuple[int, int]]
+    existing: dict[tuple, int]
+
+    @classmethod
+    def load(cls, user, items: list[ReturnInput]) -> _ReturnContext:
+        programme_ids = {i.programme_id for i in items}
+        measure_ids = {i.measure_id for i in items}
+        programmes = {p.pk: p for p in programmes_visible_to(user).filter(pk__in=programme_ids)}
+        measures = {m.pk: m for m in OutcomeMeasure.objects.filter(pk__in=measure_ids)}
+        targeted = set(
+            ProgrammeTarget.objects.filter(programme_id__in=programmes, measure_id__in=measure_ids)
+            .values_list("programme_id", "measure_id")
+            .distinct()
+        )
+        return cls(programmes, measures, targeted, _existing_returns([_key(i) for i in items]))
+
+
+def _existing_returns(keys: list[tuple]) -> dict[tuple, int]:
+    if not keys:
+        return {}
+    rows = OutcomeReturn.objects.filter(
+        programme_id__in={k[0] for k in keys},
+        measure_id__in={k[1] for k in keys},
+        financial_year__in={k[2] for k in keys},
+    ).values_list("programme_id", "measure_id", "financial_year", "quarter", "pk")
+    wanted = set(keys)
+    return {row[:4]: row[4] for row in rows if row[:4] in wanted}
+
+
+def _check_return(user, item: ReturnInput, ctx: _ReturnContext, today: date) -> None:
+    programme = ctx.programmes.get(item.programme_id)
+    if programme is None:
+        raise NotFound("No programme with that id is visible to you.", field="programme")
+    if not can_submit_return(user, programme):
+        raise NotPermitted("Only the provider's own staff can submit returns for this programme.")
+    measure = ctx.measures.get(item.measure_id)
+    if measure is None:
+        raise ValidationFailed({"measure": [f"There is no outcome measure with id {item.measure_id}."]})
+    if (programme.pk, measure.pk) not in ctx.targeted:
+        message = f'"{measure.name}" is not one of this programme\'s measures (it has no target for it).'
+        raise ValidationFailed({"measure": [message]})
+    quarter = _parse_quarter(item.financial_year, item.quarter)
+    _check_within_dates(quarter, programme)
+    if quarter.start > today:
+        message = (
+            f"{quarter} has not started yet (it starts on {quarter.start:%d %B %Y}); send its return then."
+        )
+        raise ValidationFailed({"quarter": [message]})
+    _check_amounts(item.value, item.spend, measure)
+    existing = ctx.existing.get(_key(item))
+    if existing is not None:
+        raise _duplicate(existing)
+
+
+def _check_within_dates(quarter: Quarter, programme: Programme) -> None:
+    if not quarter.overlaps(programme.start_date, programme.end_date):
+        dates = f"{programme.start_date:%d %b %Y} to {programme.end_date:%d %b %Y}"
+        raise ValidationFailed({"quarter": [f"{quarter} is outside the programme's dates ({dates})."]})
+
+
+def _check_amounts(value: Decimal, spend: Decimal | None, measure: OutcomeMeasure) -> None:
+    errors = {}
+    if value < 0 and not measure.allows_negative:
+        errors["value"] = [f'"{measure.name}" cannot be negative; send 0 if nothing was achieved.']
+    if spend is not None and spend < 0:
+        errors["spend"] = ["Spend cannot be negative."]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _duplicate(existing_id: int) -> Conflict:
+    return Conflict(
+        f"A return for this programme, measure and quarter already exists (id {existing_id}); "
+        f"amend it with PATCH /api/returns/{existing_id}/ instead.",
+        existing_id=existing_id,
+    )
+
+
+def _parse_quarter(financial_year: str, quarter: int) -> Quarter:
+    try:
+        return Quarter.of(financial_year, quarter)
+    except PeriodError as exc:
+        field = "quarter" if "Quarter" in str(exc) else "financial_year"
+        raise ValidationFailed({field: [str(exc)]}) from exc
+
+
+def _key(item: ReturnInput) -> tuple:
+    return (item.programme_id, item.measure_id, item.financial_year, item.quarter)
+
+
+def _as_field_errors(exc) -> dict[str, list[str]]:
+    if isinstance(exc, ValidationFailed):
+        return exc.errors
+    body = {exc.field or "non_field_errors": [exc.message]}
+    if "existing_id" in exc.extra:
+        body["existing_id"] = [str(exc.extra["existing_id"])]
+    return body
+
+
+def _lock(user, outcome_return: OutcomeReturn) -> OutcomeReturn:
+    locked = (
+        OutcomeReturn.objects.select_for_update()
+        .select_related("programme", "measure")
+        .get(pk=outcome_return.pk)
+    )
+    if not can_view_programme(user, locked.programme):
+        raise NotFound("No return with that id is visible to you.")
+    return locked
+
+
+def _require_change(user, programme: Programme) -> None:
+    if not can_view_programme(user, programme):
+        raise NotFound("No programme with that id is visible to you.")
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can change programmes and targets.")
+
+
+def _set_priorities(programme: Programme, priority_ids: list[int], primary_id: int | None, user) -> None:
+    if primary_id is None:
+        raise ValidationFailed(
+            {"primary_priority": ["Choose the one priority this programme mainly serves."]}
+        )
+    ids = list(dict.fromkeys([primary_id, *(priority_ids or [])]))
+    found = set(Priority.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [str(i) for i in ids if i not in found]:
+        raise ValidationFailed({"priorities": [f"No priority with id {', '.join(missing)}."]})
+    for link in programme.programme_priorities.exclude(priority_id__in=ids):
+        link._history_user = user
+        link.delete()
+    # Demote the old primary first: the database allows only one primary at a time.
+    for link in programme.programme_priorities.filter(is_primary=True).exclude(priority_id=primary_id):
+        link.is_primary = False
+        _save(link, user)
+    existing = {link.priority_id: link for link in programme.programme_priorities.all()}
+    for pid in ids:
+        link = existing.get(pid) or ProgrammePriority(programme=programme, priority_id=pid)
+        if link.pk is None or link.is_primary != (pid == primary_id):
+            link.is_primary = pid == primary_id
+            _save(link, user)
+
+
+def _check_award(programme: Programme) -> None:
+    """An award may not take its funding stream's awards past the stream's budget."""
+    check_stream_capacity(programme)
+
+
+def _clean(instance) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(exc.message_dict) from exc
+
+
+def _save(instance, user) -> None:
+    instance._history_user = user
+    instance.save()
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
