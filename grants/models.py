@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -63,7 +64,7 @@ class FundingStream(models.Model):
     code = models.SlugField(unique=True)
     funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funded_streams")
     financial_year = FinancialYearField()
-    budget = MoneyField()
+    budget = MoneyField(validators=[MinValueValidator(0, "The budget cannot be negative.")])
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -98,13 +99,14 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
     funding_stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="programmes")
-    award_amount = MoneyField()
+    award_amount = MoneyField(validators=[MinValueValidator(0, "The award cannot be negative.")])
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
     commissioning_model = models.CharField(max_length=8, choices=Model.choices, default=Model.GRANT)
     service_fee = MoneyField(
         default=Decimal("0"),
+        validators=[MinValueValidator(0, "The service fee cannot be negative.")],
         help_text="Payment by results: the fixed service fee over the whole programme, GBP.",
     )
     evidence_grade = models.ForeignKey(
@@ -131,10 +133,14 @@ class Programme(models.Model):
             models.CheckConstraint(condition=Q(award_amount__gte=0), name="programme_award_gte_0"),
             models.CheckConstraint(condition=Q(service_fee__gte=0), name="programme_fee_gte_0"),
             models.CheckConstraint(
-                condition=Q(service_fee__lte=F("award_amount")), name="programme_fee_within_award"
+                condition=Q(service_fee__lte=F("award_amount")),
+                name="programme_fee_within_award",
+                violation_error_message="The service fee cannot be more than the award.",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")), name="programme_end_after_start"
+                condition=Q(end_date__gt=F("start_date")),
+                name="programme_end_after_start",
+                violation_error_message="The end date must be after the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(attribution__isnull=True) | (Q(attribution__gte=0) & Q(attribution__lte=1)),
@@ -177,8 +183,15 @@ class ProgrammeTarget(models.Model):
     measure = models.ForeignKey(OutcomeMeasure, on_delete=models.PROTECT, related_name="targets")
     financial_year = FinancialYearField()
     quarter = QuarterField()
-    target_value = models.DecimalField(max_digits=14, decimal_places=2)
-    tariff = MoneyField(null=True, blank=True, help_text="GBP paid per verified outcome (PbR).")
+    target_value = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(0, "A target cannot be negative.")]
+    )
+    tariff = MoneyField(
+        null=True,
+        blank=True,
+        help_text="GBP paid per verified outcome (PbR).",
+        validators=[MinValueValidator(0, "A tariff cannot be negative.")],
+    )
 
     history = HistoricalRecords()
 
