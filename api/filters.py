@@ -1,10 +1,17 @@
 """django-filter filtersets for the core API."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 
 from grants.models import OutcomeReturn, Programme
 from outcomes.periods import FinancialYear, PeriodError
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number (0.5 or 1e3 is an error, not silently something else)."""
+
+    field_class = forms.IntegerField
 
 
 def _financial_year(value: str) -> FinancialYear:
@@ -15,11 +22,11 @@ def _financial_year(value: str) -> FinancialYear:
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    priority = django_filters.NumberFilter(field_name="programme_priorities__priority", distinct=True)
-    theme = django_filters.NumberFilter(field_name="themes", distinct=True)
-    measure = django_filters.NumberFilter(field_name="targets__measure", distinct=True)
-    funding_stream = django_filters.NumberFilter()
-    provider = django_filters.NumberFilter()
+    priority = IdFilter(field_name="programme_priorities__priority", distinct=True)
+    theme = IdFilter(field_name="themes", distinct=True)
+    measure = IdFilter(field_name="targets__measure", distinct=True)
+    funding_stream = IdFilter()
+    provider = IdFilter()
     status = django_filters.ChoiceFilter(choices=Programme.Status.choices)
     financial_year = django_filters.CharFilter(
         method="active_in", help_text='Programmes running at any time in this financial year, e.g. "2009/10".'
@@ -35,7 +42,9 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class ReturnFilter(django_filters.FilterSet):
-    provider = django_filters.NumberFilter(field_name="programme__provider")
+    provider = IdFilter(field_name="programme__provider")
+    programme = IdFilter()
+    measure = IdFilter()
     status = django_filters.ChoiceFilter(choices=OutcomeReturn.Status.choices)
     quarter = django_filters.NumberFilter(min_value=1, max_value=4)
     financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')

@@ -1,5 +1,6 @@
 """Page-number pagination: {"count", "next", "previous", "results"}, ?page= and ?page_size= (max 500)."""
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +8,12 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        """Like DRF's, but a page_size that is not a positive whole number is an error, not ignored."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+            raise ValidationError({"page_size": ["Give page_size once, as a whole number from 1 to 500."]})
+        return min(int(raw[0]), self.max_page_size)

@@ -219,10 +219,12 @@ class ReturnQuerySerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ReturnBulkErrorSerializer(serializers.Serializer):
-    non_field_errors = serializers.ListField(child=serializers.CharField())
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False, help_text="Set instead when the body is not valid JSON.")
     errors = serializers.DictField(
         child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        help_text="Errors keyed by the item's index in the request list.",
+        required=False,
+        help_text="Errors keyed by item index in the request list (absent when the body is not a list).",
     )
 
 

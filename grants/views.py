@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from grants import selectors
@@ -113,6 +113,8 @@ def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found: no API endpoint or object at this address."}, status=404)
     message = str(exception) if exception and str(exception) else ""
     if not message or "Resolver404" in message or message.startswith("{"):
         message = "There is no page at this address. It may have moved, or the link may be mistyped."

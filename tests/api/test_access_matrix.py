@@ -7,7 +7,13 @@ from tests.factories import OutcomeReturnFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["provider", "provider2", "commissioner", "finance", "anonymous"]
-REFERENCE = ["/api/priorities/", "/api/themes/", "/api/indicators/", "/api/measures/", "/api/funding-streams/"]
+REFERENCE = [
+    "/api/priorities/",
+    "/api/themes/",
+    "/api/indicators/",
+    "/api/measures/",
+    "/api/funding-streams/",
+]
 
 
 @pytest.fixture
@@ -55,7 +61,9 @@ def test_lists_only_show_what_a_role_may_see(api, users, portfolio, returns, rol
         assert response.status_code == 401
         return
     seen = {row["id"] for row in response.json()["results"]}
-    a, b = (portfolio["a"].pk, portfolio["b"].pk) if kind == "programmes" else (returns["a"].pk, returns["b"].pk)
+    a, b = (
+        (portfolio["a"].pk, portfolio["b"].pk) if kind == "programmes" else (returns["a"].pk, returns["b"].pk)
+    )
     assert (a in seen) == (EXPECT_A[role] == 200)
     assert (b in seen) == (EXPECT_B[role] == 200)
 
@@ -81,14 +89,25 @@ WRITE_EXPECT = {
 def test_writes_by_role(api, users, portfolio, returns, role):
     client = api(users[role])
     a = portfolio["a"]
-    body = {"programme": a.pk, "measure": portfolio["measure"].pk, "financial_year": "2009/10", "quarter": 1, "value": "1"}
+    body = {
+        "programme": a.pk,
+        "measure": portfolio["measure"].pk,
+        "financial_year": "2009/10",
+        "quarter": 1,
+        "value": "1",
+    }
     codes = (
         client.post("/api/returns/", body, format="json").status_code,
         client.patch(f"/api/returns/{returns['a'].pk}/", {"value": "2"}, format="json").status_code,
         client.post(f"/api/returns/{returns['a'].pk}/verify/").status_code,
         client.post(
             f"/api/programmes/{a.pk}/targets/",
-            {"measure": portfolio["measure"].pk, "financial_year": "2010/11", "quarter": 2, "target_value": "5"},
+            {
+                "measure": portfolio["measure"].pk,
+                "financial_year": "2010/11",
+                "quarter": 2,
+                "target_value": "5",
+            },
             format="json",
         ).status_code,
     )

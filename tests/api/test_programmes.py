@@ -51,7 +51,9 @@ def test_commissioner_creates_and_changes_a_programme(api, commissioner):
     primary = [p for p in changed.json()["priorities"] if p["is_primary"]]
     assert primary == [{"id": secondary.pk, "name": secondary.name, "is_primary": True}]
     history = Programme.objects.get(pk=created["id"]).history.all()
-    assert history.first().history_user == commissioner and history.first().award_amount == Decimal("130000.00")
+    assert history.first().history_user == commissioner and history.first().award_amount == Decimal(
+        "130000.00"
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,9 @@ def test_invalid_programmes_are_refused_with_messages(api, commissioner, overrid
 def test_over_commitment_message_names_what_is_available(api, commissioner):
     stream = FundingStreamFactory(budget=Decimal("200000"))
     ProgrammeFactory(funding_stream=stream, award_amount=Decimal("150000"))
-    response = api(commissioner).post("/api/programmes/", programme_body(stream=stream, award_amount="60000"), format="json")
+    response = api(commissioner).post(
+        "/api/programmes/", programme_body(stream=stream, award_amount="60000"), format="json"
+    )
     assert response.status_code == 400
     assert "at most £50,000 is available" in response.json()["award_amount"][0]
 
@@ -88,14 +92,23 @@ def test_targets_create_update_delete(api, commissioner, provider, org_a):
     programme = ProgrammeFactory(provider=org_a)
     measure = OutcomeMeasureFactory()
     url = f"/api/programmes/{programme.pk}/targets/"
-    body = {"measure": measure.pk, "financial_year": "2009/10", "quarter": 3, "target_value": "15", "tariff": "250.00"}
+    body = {
+        "measure": measure.pk,
+        "financial_year": "2009/10",
+        "quarter": 3,
+        "target_value": "15",
+        "tariff": "250.00",
+    }
     created = api(commissioner).post(url, body, format="json")
     assert created.status_code == 201, created.json()
     again = api(commissioner).post(url, {**body, "target_value": "18"}, format="json")
     assert again.status_code == 200 and again.json()["target_value"] == "18.00"
     assert ProgrammeTarget.objects.count() == 1
     target_url = f"{url}{created.json()['id']}/"
-    assert api(commissioner).patch(target_url, {"target_value": "20"}, format="json").json()["target_value"] == "20.00"
+    assert (
+        api(commissioner).patch(target_url, {"target_value": "20"}, format="json").json()["target_value"]
+        == "20.00"
+    )
     assert api(commissioner).patch(target_url, {"target_value": "-2"}, format="json").status_code == 400
     outside = api(commissioner).post(url, {**body, "financial_year": "2012/13"}, format="json")
     assert outside.status_code == 400 and "outside the programme's dates" in outside.json()["quarter"][0]
