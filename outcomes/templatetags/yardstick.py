@@ -41,3 +41,15 @@ def number(value, places: int = 0) -> str:
 @register.filter
 def months(quarter: int) -> str:
     return quarter_months(int(quarter))
+
+
+@register.filter
+def get(mapping, key):
+    """mapping|get:key, for dictionaries keyed by variables."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def split_pairs(text: str) -> list[tuple[str, str]]:
+    """ "a:A,b:B" → [("a", "A"), ("b", "B")], for small fixed option lists in templates."""
+    return [tuple(part.split(":", 1)) for part in text.split(",")]

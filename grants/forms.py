@@ -1,0 +1,47 @@
+"""Web forms for outcome returns. They check types; grants.services checks the rules."""
+
+from django import forms
+
+from grants.models import OutcomeReturn
+from outcomes.periods import QUARTER_CHOICES
+
+
+class ReturnForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
+    measure = forms.ModelChoiceField(queryset=None, empty_label="Choose a measure")
+    financial_year = forms.CharField(max_length=7, help_text='For example "2010/11".')
+    quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
+    value = forms.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The count achieved in the quarter."
+    )
+    spend = forms.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        label="Spend (£)",
+        help_text="The programme's spend in the quarter, in pounds (optional).",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+    def __init__(self, *args, programmes, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["measure"].queryset = measures
+
+
+class AmendReturnForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeReturn
+        fields = ["value", "spend", "notes"]
+        labels = {"spend": "Spend (£)"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReturnsUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="An .xlsx workbook made from the template: one row per programme and measure."
+    )
+
+
+class QueryForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
