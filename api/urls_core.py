@@ -1,5 +1,7 @@
 """Core API routes: tokens, the outcome framework, programmes and targets, returns, schema."""
 
+import os
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -25,3 +27,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]
+
+if os.environ.get("YARDSTICK_BENCH") == "1":  # bench/returns_api.py's baseline; never in production
+    from api.bench_views import BenchInsertView
+
+    urlpatterns.append(path("bench/insert/", BenchInsertView.as_view(), name="bench-insert"))

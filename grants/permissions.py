@@ -7,11 +7,11 @@ from grants.roles import is_commissioner, is_finance, is_provider, is_staff_role
 def member_organisation_ids(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_yardstick_org_ids", None)
-    if cached is None:
-        cached = set(user.memberships.values_list("organisation_id", flat=True))
-        user._yardstick_org_ids = cached
-    return cached
+    if getattr(user, "_yardstick_org_ids", None) is None:
+        from grants.roles import load_access
+
+        load_access(user)
+    return user._yardstick_org_ids
 
 
 def can_view_programme(user, programme: Programme) -> bool:

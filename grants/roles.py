@@ -54,14 +54,25 @@ def ensure_role_groups(**_kwargs) -> None:
         group.permissions.set([p for p in perms if _matches(p, patterns)])
 
 
+def load_access(user) -> None:
+    """Read a user's group names and organisation memberships once per request, cached on the
+    user object (every permission check needs one or both)."""
+    from grants.models import Membership
+
+    user._yardstick_roles = set(user.groups.values_list("name", flat=True))
+    user._yardstick_org_ids = set(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+
+
 def roles_of(user) -> set[Role]:
     """The roles a user holds; a superuser holds the admin role."""
     if not getattr(user, "is_authenticated", False):
         return set()
     names = getattr(user, "_yardstick_roles", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._yardstick_roles = names
+        load_access(user)
+        names = user._yardstick_roles
     roles = {role for role in Role if role.value in names}
     if user.is_superuser:
         roles.add(Role.ADMIN)

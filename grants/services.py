@@ -77,7 +77,9 @@ def returns_bulk_submit(
         raise ValidationFailed("Send at least one return.")
     today = today or timezone.localdate()
     parsed = [item for item in items if item is not None]
-    context = _ReturnContext.load(user, parsed)
+    context = (single and _ReturnContext.load_one(user, parsed[0])) or _ReturnContext.load(
+        user, parsed, check_existing=not single
+    )
     errors: dict[int, dict[str, list[str]]] = dict(input_errors or {})
     seen: dict[tuple, int] = {}
     for index, item in enumerate(items):
@@ -351,17 +353,40 @@ class _ReturnContext:
     existing: dict[tuple, int]
 
     @classmethod
-    def load(cls, user, items: list[ReturnInput]) -> _ReturnContext:
+    def load(cls, user, items: list[ReturnInput], *, check_existing: bool = True) -> _ReturnContext:
         programme_ids = {i.programme_id for i in items}
         measure_ids = {i.measure_id for i in items}
         programmes = {p.pk: p for p in programmes_visible_to(user).filter(pk__in=programme_ids)}
         measures = {m.pk: m for m in OutcomeMeasure.objects.filter(pk__in=measure_ids)}
         targeted = set(
             ProgrammeTarget.objects.filter(programme_id__in=programmes, measure_id__in=measure_ids)
+            .order_by()
             .values_list("programme_id", "measure_id")
             .distinct()
         )
-        return cls(programmes, measures, targeted, _existing_returns([_key(i) for i in items]))
+        # A single submission skips the look-up: the unique constraint catches a duplicate anyway.
+        existing = _existing_returns([_key(i) for i in items]) if check_existing else {}
+        return cls(programmes, measures, targeted, existing)
+
+    @classmethod
+    def load_one(cls, user, item: ReturnInput) -> _ReturnContext | None:
+        """The common case of one well-formed return in one query; None sends the caller to
+        load(), whose separate look-ups say precisely what is wrong."""
+        target = (
+            ProgrammeTarget.objects.filter(
+                programme_id=item.programme_id, measure_id=item.measure_id,
+                programme__in=programmes_visible_to(user),
+            )
+            .select_related("programme", "measure")
+            .only("programme__id", "programme__provider_id", "programme__reference", "programme__start_date",
+                  "programme__end_date", "measure__id", "measure__name", "measure__allows_negative")
+            .order_by()
+            .first()
+        )  # fmt: skip
+        if target is None:
+            return None
+        return cls({target.programme_id: target.programme}, {target.measure_id: target.measure},
+                   {(target.programme_id, target.measure_id)}, {})  # fmt: skip
 
 
 def _existing_returns(keys: list[tuple]) -> dict[tuple, int]:

@@ -1,0 +1,20 @@
+"""A deliberately minimal DRF endpoint for bench/returns_api.py: authenticate, parse, one INSERT.
+
+Mounted only when YARDSTICK_BENCH=1 (never in production); it is the floor the returns
+endpoint's throughput is compared against in the same server and run.
+"""
+
+import json
+
+from django.db import connection
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class BenchInsertView(APIView):
+    throttle_classes: list = []
+
+    def post(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_insert (payload) VALUES (%s)", [json.dumps(request.data)])
+        return Response({"ok": True}, status=201)
