@@ -22,17 +22,23 @@ class FinancialYearField(serializers.CharField):
 
 
 class StrictFieldsMixin:
-    """Reject fields the serializer does not know, instead of silently ignoring them."""
+    """Reject fields the serializer does not know, instead of silently ignoring them. Unknown
+    fields are reported together with every other field's errors, so one answer lists all fixes."""
+
+    unknown_field_message = "Unknown field; check the spelling against the API documentation."
 
     def to_internal_value(self, data):
+        unknown: list[str] = []
         if isinstance(data, dict):
             known = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - known)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: ["Unknown field; check the spelling against the API documentation."]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+        errors = {name: [self.unknown_field_message] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not unknown or not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError({**exc.detail, **errors}) from exc
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value

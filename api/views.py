@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from api.schema import LIST_ERRORS, R400, READ_ERRORS, WRITE_ERRORS, DetailError
 from api.throttles import WriteRateThrottle
 from grants import selectors, services
 from grants.models import FundingStream, ProgrammePriority, ProgrammeTarget
-from outcomes.errors import ValidationFailed
+from outcomes.errors import NotFound, ValidationFailed
 from outcomes.models import Indicator, OutcomeMeasure, Priority, Theme
 
 
@@ -238,7 +237,10 @@ class TargetViewSet(
 
     def programme(self):
         visible = selectors.programmes_visible_to(self.request.user)
-        return get_object_or_404(visible, pk=self.kwargs["programme_pk"])
+        programme = visible.filter(pk=self.kwargs["programme_pk"]).first()
+        if programme is None:
+            raise NotFound("No programme with that id is visible to you.")
+        return programme
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

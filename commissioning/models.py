@@ -1,1 +1,184 @@
-"""Review rounds, scores, value for money and decisions."""
+"""Review rounds: weighted criteria, commissioners' scores, conflicts of interest, decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from simple_history.models import HistoricalRecords
+
+from grants.models import FundingStream, Programme
+from outcomes.fields import FinancialYearField, fy_check
+from outcomes.models import Priority
+
+# "rationale__length" in constraints below: an empty rationale is refused by the database too.
+models.TextField.register_lookup(Length, "length")
+
+DEFAULT_CRITERIA = [
+    (
+        "Strategic fit to priorities",
+        "How directly the programme serves the plan's priorities and the worklessness theme.",
+        25,
+    ),
+    ("Outcomes delivered", "Outcomes achieved against targets, from verified returns.", 30),
+    ("Value for money", "Cost per outcome and benefit-cost ratio against comparable programmes.", 25),
+    ("Delivery quality", "Timeliness and quality of returns, partnership working, user feedback.", 10),
+    ("Risk", "Delivery, financial and safeguarding risk (5 = lowest risk).", 10),
+]
+
+
+class ReviewRound(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open for scoring"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    first_year = FinancialYearField()
+    last_year = FinancialYearField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
+    include_submitted = models.BooleanField(
+        default=False, help_text="Count submitted (not yet verified) returns in value for money."
+    )
+    funding_streams = models.ManyToManyField(
+        FundingStream,
+        blank=True,
+        related_name="review_rounds",
+        help_text="Limit the round to these streams (none = all).",
+    )
+    priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="review_rounds",
+        help_text="Limit the round to programmes serving these priorities.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-first_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="round_years_in_order",
+                violation_error_message="The last year must not be before the first year.",
+            ),
+            fy_check("first_year", "round_first_year_format"),
+            fy_check("last_year", "round_last_year_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Criterion(models.Model):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(help_text="Percentage; a round's weights sum to 100.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review_round", "order", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["review_round", "name"], name="criterion_unique_name"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="criterion_weight_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+
+class Score(models.Model):
+    """One commissioner's 0-5 score of one programme on one criterion, with its rationale."""
+
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="scores")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review_round", "programme", "criterion", "commissioner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_round", "programme", "criterion", "commissioner"], name="score_one_per_scorer"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=5), name="score_0_5"),
+            models.CheckConstraint(condition=Q(rationale__length__gt=0), name="score_has_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference} {self.criterion.name}: {self.score}"
+
+
+class ConflictOfInterest(models.Model):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="conflicts")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="conflicts")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    description = models.TextField()
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "conflicts of interest"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_round", "programme", "commissioner"], name="conflict_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commissioner} on {self.programme.reference}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "Continue"
+        CONDITIONS = "conditions", "Continue with conditions"
+        RECOMMISSION = "recommission", "Recommission"
+        DECOMMISSION = "decommission", "Decommission"
+
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    rationale = models.TextField()
+    conditions = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review_round", "programme"]
+        constraints = [
+            models.UniqueConstraint(fields=["review_round", "programme"], name="decision_one_per_programme"),
+            models.CheckConstraint(condition=Q(rationale__length__gt=0), name="decision_has_rationale"),
+            models.CheckConstraint(
+                condition=~Q(outcome="conditions") | Q(conditions__length__gt=0),
+                name="decision_conditions_stated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference}: {self.get_outcome_display()}"

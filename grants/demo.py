@@ -145,6 +145,7 @@ USERS = {
     # username: (first, last, role, organisation key, superuser)
     "admin": ("Alex", "Admin", Role.ADMIN, None, True),
     "commissioner": ("Chris", "Commissioner", Role.COMMISSIONER, None, False),
+    "commissioner2": ("Sam", "Scorer", Role.COMMISSIONER, None, False),
     "finance": ("Farah", "Finance", Role.FINANCE, None, False),
     "provider": ("Pat", "Provider", Role.PROVIDER, "stgiles", False),
     "provider2": ("Priya", "Provider", Role.PROVIDER, "mediation", False),

@@ -1,0 +1,280 @@
+"""Reads for review rounds: the programmes in a round, the engine's inputs (one query per
+table), and the figures shaped for pages, the API and exports."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from commissioning import vfm
+from commissioning.models import Criterion, Decision, ReviewRound, Score
+from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
+from outcomes.models import EvidenceGrade, OutcomeMeasure
+from outcomes.periods import FinancialYear, Quarter
+
+PENNY = Decimal("0.01")
+
+
+def round_programmes(review_round: ReviewRound) -> QuerySet[Programme]:
+    """Programmes running in the round's period, narrowed by its streams and priorities."""
+    first = FinancialYear.parse(review_round.first_year)
+    last = FinancialYear.parse(review_round.last_year)
+    programmes = Programme.objects.filter(start_date__lte=last.end, end_date__gte=first.start)
+    stream_ids = list(review_round.funding_streams.values_list("id", flat=True))
+    if stream_ids:
+        programmes = programmes.filter(funding_stream_id__in=stream_ids)
+    priority_ids = list(review_round.priorities.values_list("id", flat=True))
+    if priority_ids:
+        programmes = programmes.filter(programme_priorities__priority_id__in=priority_ids).distinct()
+    return programmes.order_by("reference")
+
+
+def vfm_inputs(review_round: ReviewRound, *, today=None) -> vfm.VfmInputs:
+    first = FinancialYear.parse(review_round.first_year)
+    last = FinancialYear.parse(review_round.last_year)
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(first.start_year, last.start_year + 1)]
+    programmes = round_programmes(review_round)
+    programme_ids = programmes.values("id")
+    criteria = _frame(
+        Criterion.objects.filter(review_round=review_round).values("id", "weight"),
+        {"id": "criterion_id"},
+        columns=["criterion_id", "weight"],
+        numeric=["weight"],
+    )
+    scores = _frame(
+        Score.objects.filter(review_round=review_round).values(
+            "programme_id", "criterion_id", "commissioner_id", "score"
+        ),
+        {},
+        columns=["programme_id", "criterion_id", "commissioner_id", "score"],
+    )
+    return vfm.VfmInputs(
+        programmes=programme_frame(programmes),
+        measures=measure_frame(),
+        targets=_targets(
+            ProgrammeTarget.objects.filter(programme_id__in=programme_ids, financial_year__in=years)
+        ),
+        returns=_frame(
+            OutcomeReturn.objects.filter(programme_id__in=programme_ids, financial_year__in=years).values(
+                "programme_id", "measure_id", "financial_year", "quarter", "value", "spend", "status"
+            ),
+            {},
+            numeric=["value", "spend"],
+            columns=["programme_id", "measure_id", "financial_year", "quarter", "value", "spend", "status"],
+        ),
+        scores=scores,
+        criteria=criteria,
+        period_start=first.start,
+        period_end=last.end,
+        today=today or timezone.localdate(),
+        include_submitted=review_round.include_submitted,
+        default_optimism_bias=_cautious_bias(),
+    )
+
+
+def programme_frame(programmes: QuerySet[Programme]) -> pd.DataFrame:
+    rows = programmes.values(
+        "id",
+        "reference",
+        "title",
+        "provider__name",
+        "funding_stream__name",
+        "award_amount",
+        "start_date",
+        "end_date",
+        "evidence_grade__optimism_bias",
+        "attribution",
+    )
+    frame = _frame(
+        rows,
+        {
+            "id": "programme_id",
+            "provider__name": "provider",
+            "funding_stream__name": "funding_stream",
+            "award_amount": "award",
+            "evidence_grade__optimism_bias": "optimism_bias",
+        },
+        numeric=["award", "optimism_bias", "attribution"],
+        columns=[
+            "programme_id",
+            "reference",
+            "title",
+            "provider",
+            "funding_stream",
+            "award",
+            "start_date",
+            "end_date",
+            "optimism_bias",
+            "attribution",
+        ],
+    )
+    primary = dict(
+        ProgrammePriority.objects.filter(is_primary=True, programme__in=programmes.values("id")).values_list(
+            "programme_id", "priority__name"
+        )
+    )
+    frame["primary_priority"] = frame["programme_id"].map(primary)
+    return frame
+
+
+def measure_frame() -> pd.DataFrame:
+    rows = OutcomeMeasure.objects.values(
+        "id", "name", "polarity", "unit_cost", "deadweight", "attribution", "theme__slug"
+    )
+    return _frame(
+        rows,
+        {"id": "measure_id", "name": "measure", "theme__slug": "theme"},
+        numeric=["unit_cost", "deadweight", "attribution"],
+        columns=["measure_id", "measure", "polarity", "unit_cost", "deadweight", "attribution", "theme"],
+    )
+
+
+def round_vfm(review_round: ReviewRound, *, today=None) -> vfm.VfmResult:
+    return vfm.compute(vfm_inputs(review_round, today=today))
+
+
+def vfm_rows(result: vfm.VfmResult) -> list[dict]:
+    """The ranked table as plain values: money in Decimal pence, ratios rounded."""
+    rows = []
+    for record in result.programmes.to_dict("records"):
+        rows.append(
+            {
+                "rank": int(record["rank"]),
+                "programme": int(record["programme_id"]),
+                "reference": record["reference"],
+                "title": record["title"],
+                "provider": record["provider"],
+                "funding_stream": record["funding_stream"],
+                "primary_priority": record["primary_priority"]
+                if isinstance(record["primary_priority"], str)
+                else None,
+                "award": money(record["award"]),
+                "cost": money(record["cost"]),
+                "cost_estimated": bool(record["cost_estimated"]),
+                "outcomes": _round(record["outcomes"], 2),
+                "achievement": _round(record["achievement"], 4),
+                "benefit": money(record["benefit"]),
+                "bcr": _round(record["bcr"], 2),
+                "bcr_band": record["bcr_band"],
+                "worklessness_share": _round(record["worklessness_share"], 4),
+                "composite_score": _round(record["composite_score"], 1),
+                "mean_score": _round(record["mean_score"], 2),
+                "spread": _round(record["spread"], 0),
+                "scorers": int(record["scorers"]),
+                "missing_returns": int(record["missing_returns"]),
+                "flags": list(record["flags"]),
+            }
+        )
+    return rows
+
+
+def measure_rows(result: vfm.VfmResult, programme_id: int) -> list[dict]:
+    frame = result.measures[result.measures["programme_id"] == programme_id]
+    return [
+        {
+            "measure": r["measure"],
+            "polarity": r["polarity"],
+            "target": _round(r["target"], 2),
+            "achieved": _round(r["achieved"], 2),
+            "achievement": _round(r["achievement"], 4),
+            "cost_per_outcome": money(r["cost_per_outcome"]),
+            "benefit": money(r["benefit"]),
+        }
+        for r in frame.sort_values("measure").to_dict("records")
+    ]
+
+
+def portfolio_breakdown(result: vfm.VfmResult, by: str) -> list[dict]:
+    """Cost and benefit summed by primary_priority, funding_stream or provider."""
+    frame = result.programmes
+    grouped = frame.groupby(frame[by].fillna("Not recorded"))[["cost", "benefit", "award"]].sum()
+    grouped["programmes"] = frame.groupby(frame[by].fillna("Not recorded")).size()
+    rows = []
+    for name, r in grouped.sort_values("cost", ascending=False).iterrows():
+        bcr = r["benefit"] / r["cost"] if r["cost"] > 0 else None
+        rows.append(
+            {
+                "name": name,
+                "programmes": int(r["programmes"]),
+                "award": money(r["award"]),
+                "cost": money(r["cost"]),
+                "benefit": money(r["benefit"]),
+                "bcr": _round(bcr, 2),
+            }
+        )
+    return rows
+
+
+def theme_breakdown(result: vfm.VfmResult) -> list[dict]:
+    """Cost and benefit by cross-cutting theme: a programme counts under each of its themes."""
+    ids = result.programmes["programme_id"].tolist()
+    links = pd.DataFrame.from_records(
+        Programme.themes.through.objects.filter(programme_id__in=ids).values("programme_id", "theme__name"),
+        columns=["programme_id", "theme__name"],
+    )
+    joined = links.merge(result.programmes[["programme_id", "cost", "benefit", "award"]], on="programme_id")
+    joined = joined.rename(columns={"theme__name": "theme"})
+    if joined.empty:
+        return []
+    return portfolio_breakdown(vfm.VfmResult(programmes=joined, measures=result.measures), "theme")
+
+
+def round_detail(pk: int) -> ReviewRound:
+    return ReviewRound.objects.prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
+        "funding_streams",
+        "priorities",
+    ).get(pk=pk)
+
+
+def decisions_for(review_round: ReviewRound) -> dict[int, Decision]:
+    return {d.programme_id: d for d in review_round.decisions.select_related("decided_by")}
+
+
+def quarter_ends(years: list[str]) -> dict[tuple[str, int], object]:
+    return {(y, q): Quarter.of(y, q).end for y in years for q in (1, 2, 3, 4)}
+
+
+def money(value) -> Decimal | None:
+    if value is None or pd.isna(value):
+        return None
+    return Decimal(repr(float(value))).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _round(value, places: int):
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), places)
+
+
+def _targets(targets: QuerySet[ProgrammeTarget]) -> pd.DataFrame:
+    frame = _frame(
+        targets.values("programme_id", "measure_id", "financial_year", "quarter", "target_value"),
+        {"target_value": "target"},
+        numeric=["target"],
+        columns=["programme_id", "measure_id", "financial_year", "quarter", "target"],
+    )
+    ends = quarter_ends(sorted(frame["financial_year"].unique()))
+    frame["quarter_end"] = [
+        ends[(y, q)] for y, q in zip(frame["financial_year"], frame["quarter"], strict=True)
+    ]
+    return frame
+
+
+def _frame(rows, renames: dict, *, columns: list[str], numeric=()) -> pd.DataFrame:
+    """A values() queryset as a DataFrame (one query), renamed to the engine's column names."""
+    inverse = {new: old for old, new in renames.items()}
+    frame = pd.DataFrame.from_records(list(rows), columns=[inverse.get(c, c) for c in columns])
+    frame = frame.rename(columns=renames)
+    for name in numeric:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    return frame
+
+
+def _cautious_bias() -> float:
+    """Programmes with no evidence grade take the largest optimism bias of any grade."""
+    biases = EvidenceGrade.objects.values_list("optimism_bias", flat=True)
+    return float(max(biases, default=Decimal("0.6")))

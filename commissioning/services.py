@@ -1,0 +1,233 @@
+"""Writes for review rounds: rounds and their rubric, scores, conflicts of interest, decisions."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
+from commissioning.permissions import can_manage_round, can_score
+from commissioning.selectors import round_programmes
+from grants.models import Programme
+from outcomes.errors import Conflict, NotPermitted, ValidationFailed
+from outcomes.periods import PeriodError, validate_financial_year
+
+Status = ReviewRound.Status
+
+
+def round_create(
+    *,
+    user,
+    name: str,
+    first_year: str,
+    last_year: str,
+    description: str = "",
+    include_submitted: bool = False,
+    stream_ids=(),
+    priority_ids=(),
+    criteria: list[tuple[str, str, int]] | None = None,
+) -> ReviewRound:
+    """Create a draft round with its rubric (the five default criteria unless given)."""
+    if not can_manage_round(user):
+        raise NotPermitted("Only commissioners can create review rounds.")
+    errors = {}
+    for field, value in (("first_year", first_year), ("last_year", last_year)):
+        try:
+            validate_financial_year(value)
+        except PeriodError as exc:
+            errors[field] = [str(exc)]
+    if not errors and last_year < first_year:
+        errors["last_year"] = ["The last year must not be before the first year."]
+    if not name.strip():
+        errors["name"] = ["Give the round a name."]
+    criteria = criteria if criteria is not None else DEFAULT_CRITERIA
+    _check_weights([w for _, _, w in criteria], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        review_round = ReviewRound(
+            name=name.strip(),
+            description=description,
+            first_year=first_year,
+            last_year=last_year,
+            include_submitted=include_submitted,
+            created_by=user,
+        )
+        review_round._history_user = user
+        try:
+            review_round.save()
+        except IntegrityError:
+            raise ValidationFailed({"name": ["A review round with this name already exists."]}) from None
+        review_round.funding_streams.set(stream_ids)
+        review_round.priorities.set(priority_ids)
+        for order, (cname, description_, weight) in enumerate(criteria):
+            Criterion.objects.create(
+                review_round=review_round, name=cname, description=description_, weight=weight, order=order
+            )
+        return review_round
+
+
+def round_set_criteria(*, user, review_round: ReviewRound, criteria: list[tuple[str, str, int]]) -> None:
+    """Replace the rubric of a draft round (scores are tied to criteria, so only before opening)."""
+    _require_manage(user)
+    if review_round.status != Status.DRAFT:
+        raise Conflict("The rubric can only change while the round is a draft.")
+    errors: dict = {}
+    _check_weights([w for _, _, w in criteria], errors)
+    if len({c[0] for c in criteria}) != len(criteria):
+        errors.setdefault("criteria", []).append("Each criterion needs a different name.")
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        review_round.criteria.all().delete()
+        for order, (name, description, weight) in enumerate(criteria):
+            Criterion.objects.create(
+                review_round=review_round, name=name, description=description, weight=weight, order=order
+            )
+
+
+def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound:
+    """draft → open → closed; a closed round is read-only."""
+    _require_manage(user)
+    allowed = {Status.DRAFT: Status.OPEN, Status.OPEN: Status.CLOSED}
+    with transaction.atomic():
+        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        if allowed.get(locked.status) != to:
+            raise Conflict(f"A {locked.get_status_display().lower()} round cannot move to {to}.")
+        if to == Status.OPEN:
+            errors: dict = {}
+            _check_weights(list(locked.criteria.values_list("weight", flat=True)), errors)
+            if errors:
+                raise ValidationFailed(errors)
+        locked.status = to
+        locked._history_user = user
+        locked.save()
+        return locked
+
+
+def score_record(
+    *, user, review_round: ReviewRound, programme: Programme, criterion: Criterion, score: int, rationale: str
+) -> Score:
+    """Record (or change) this commissioner's score of a programme on a criterion."""
+    if not can_score(user):
+        raise NotPermitted("Only commissioners can score programmes.")
+    _require_open(review_round, "scored")
+    rationale = (rationale or "").strip()
+    errors = {}
+    if not isinstance(score, int) or not 0 <= score <= 5:
+        errors["score"] = ["A score is a whole number from 0 to 5."]
+    if not rationale:
+        errors["rationale"] = ["Give the reason for this score: it is what the decision rests on."]
+    if criterion.review_round_id != review_round.pk:
+        errors["criterion"] = ["That criterion belongs to another round."]
+    if not round_programmes(review_round).filter(pk=programme.pk).exists():
+        errors["programme"] = ["That programme is not part of this round."]
+    if errors:
+        raise ValidationFailed(errors)
+    if ConflictOfInterest.objects.filter(
+        review_round=review_round, programme=programme, commissioner=user
+    ).exists():
+        raise NotPermitted("You declared a conflict of interest in this programme, so you cannot score it.")
+    with transaction.atomic():
+        existing = (
+            Score.objects.select_for_update()
+            .filter(review_round=review_round, programme=programme, criterion=criterion, commissioner=user)
+            .first()
+        )
+        record = existing or Score(
+            review_round=review_round, programme=programme, criterion=criterion, commissioner=user
+        )
+        record.score, record.rationale = score, rationale
+        record._history_user = user
+        record.save()
+        return record
+
+
+def conflict_declare(
+    *, user, review_round: ReviewRound, programme: Programme, description: str
+) -> ConflictOfInterest:
+    """Declare a conflict of interest; the commissioner's scores of that programme are withdrawn."""
+    if not can_score(user):
+        raise NotPermitted("Only commissioners declare conflicts of interest in a round.")
+    _require_open(review_round, "changed", allow_draft=True)
+    if not (description or "").strip():
+        raise ValidationFailed(
+            {"description": ["Say what the conflict is (e.g. a trustee of the provider)."]}
+        )
+    with transaction.atomic():
+        conflict, _ = ConflictOfInterest.objects.get_or_create(
+            review_round=review_round,
+            programme=programme,
+            commissioner=user,
+            defaults={"description": description.strip()},
+        )
+        for withdrawn in Score.objects.filter(
+            review_round=review_round, programme=programme, commissioner=user
+        ):
+            withdrawn._history_user = user
+            withdrawn.delete()
+        return conflict
+
+
+def decision_record(
+    *,
+    user,
+    review_round: ReviewRound,
+    programme: Programme,
+    outcome: str,
+    rationale: str,
+    conditions: str = "",
+) -> Decision:
+    """Record (or revise) the round's decision on a programme."""
+    _require_manage(user)
+    _require_open(review_round, "decided")
+    errors = {}
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = [f"Choose one of: {', '.join(Decision.Outcome.values)}."]
+    if not (rationale or "").strip():
+        errors["rationale"] = ["Give the rationale for the decision."]
+    if outcome == Decision.Outcome.CONDITIONS and not (conditions or "").strip():
+        errors["conditions"] = ["State the conditions the programme must meet."]
+    if not round_programmes(review_round).filter(pk=programme.pk).exists():
+        errors["programme"] = ["That programme is not part of this round."]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update()
+            .filter(review_round=review_round, programme=programme)
+            .first()
+        )
+        decision = decision or Decision(review_round=review_round, programme=programme)
+        decision.outcome, decision.rationale, decision.conditions = (
+            outcome,
+            rationale.strip(),
+            conditions.strip(),
+        )
+        decision.decided_by, decision.decided_at = user, timezone.now()
+        decision._history_user = user
+        decision.save()
+        return decision
+
+
+def _check_weights(weights: list[int], errors: dict) -> None:
+    if not weights:
+        errors.setdefault("criteria", []).append("A rubric needs at least one criterion.")
+    elif any(w < 0 or w > 100 for w in weights):
+        errors.setdefault("criteria", []).append("Each weight is a percentage from 0 to 100.")
+    elif sum(weights) != 100:
+        errors.setdefault("criteria", []).append(
+            f"The weights must add up to 100; they add up to {sum(weights)}."
+        )
+
+
+def _require_manage(user) -> None:
+    if not can_manage_round(user):
+        raise NotPermitted("Only commissioners can manage review rounds.")
+
+
+def _require_open(review_round: ReviewRound, verb: str, allow_draft: bool = False) -> None:
+    if review_round.status == Status.CLOSED:
+        raise Conflict(f"This round is closed and read-only; nothing in it can be {verb}.")
+    if review_round.status == Status.DRAFT and not allow_draft:
+        raise Conflict(f"This round is still a draft; open it before anything is {verb}.")

@@ -1,0 +1,221 @@
+"""The value-for-money engine: whole-column computation over a round's portfolio (pandas).
+
+Pure: it takes DataFrames (loaded by commissioning.selectors.vfm_inputs, one query per table)
+and returns DataFrames; it knows nothing of the ORM or HTTP. The method, with a worked example,
+is written up in docs/vfm.md; tests/commissioning/test_vfm.py reproduces that example.
+
+Money is computed in float64 and rounded to pence only when presented (vfm_rows), which keeps
+the engine fast; every figure in docs/vfm.md is reproduced to the penny.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+BANDS = [(1.0, "poor"), (1.5, "low"), (2.0, "medium"), (4.0, "high"), (np.inf, "very high")]
+ACHIEVEMENT_CAP = 2.0  # a measure counts for at most 200% of its target in overall achievement
+DISAGREEMENT_POINTS = 2
+
+
+@dataclass
+class VfmInputs:
+    """Everything the engine reads, one frame per table.
+
+    programmes: programme_id, reference, title, provider, funding_stream, award, start_date, end_date,
+                optimism_bias (NaN = no evidence grade), attribution (NaN = use the measure's)
+    measures:   measure_id, measure, polarity ("higher"/"lower"), unit_cost, deadweight, attribution, theme
+    targets:    programme_id, measure_id, financial_year, quarter, quarter_end, target
+    returns:    programme_id, measure_id, financial_year, quarter, value, spend, status
+    scores:     programme_id, criterion_id, commissioner_id, score
+    criteria:   criterion_id, weight
+    """
+
+    programmes: pd.DataFrame
+    measures: pd.DataFrame
+    targets: pd.DataFrame
+    returns: pd.DataFrame
+    period_start: date
+    period_end: date
+    today: date
+    scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["programme_id", "criterion_id", "commissioner_id", "score"]
+        )
+    )
+    criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["criterion_id", "weight"]))
+    include_submitted: bool = False
+    default_optimism_bias: float = 0.6
+
+
+@dataclass
+class VfmResult:
+    programmes: pd.DataFrame  # one row per programme, ranked
+    measures: pd.DataFrame  # one row per programme and measure
+
+
+def compute(inputs: VfmInputs) -> VfmResult:
+    programmes = inputs.programmes.set_index("programme_id")
+    returns = _counted_returns(inputs)
+    per_measure = _per_measure(inputs, returns, programmes)
+    cost = _cost(inputs, returns, programmes)
+    table = programmes.join(cost, how="left")
+    table = table.join(_achievement(per_measure), how="left")
+    table = table.join(_benefit(per_measure), how="left")
+    table["benefit"] = table["benefit"].fillna(0.0)
+    table["outcomes"] = table["outcomes"].fillna(0.0)
+    table["bcr"] = np.where(
+        table["cost"] > 0, table["benefit"] / table["cost"].where(table["cost"] > 0), np.nan
+    )
+    table["bcr_band"] = table["bcr"].map(band)
+    table["worklessness_share"] = np.where(
+        table["benefit"] > 0,
+        table["worklessness_benefit"].fillna(0.0) / table["benefit"].where(table["benefit"] > 0),
+        np.nan,
+    )
+    table = table.join(_missing_returns(inputs, returns), how="left")
+    table["missing_returns"] = table["missing_returns"].fillna(0).astype(int)
+    table = table.join(_scores(inputs), how="left")
+    table["scorers"] = table["scorers"].fillna(0).astype(int)
+    per_measure["cost_per_outcome"] = _cost_per_outcome(per_measure, table["cost"])
+    table["flags"] = _flags(table)
+    table = _rank(table)
+    return VfmResult(programmes=table.reset_index(), measures=per_measure.reset_index(drop=True))
+
+
+def band(bcr: float) -> str | None:
+    if bcr is None or pd.isna(bcr):
+        return None
+    return next(label for limit, label in BANDS if bcr < limit)
+
+
+def _counted_returns(inputs: VfmInputs) -> pd.DataFrame:
+    statuses = ["verified", "submitted"] if inputs.include_submitted else ["verified"]
+    returns = inputs.returns
+    return returns[returns["status"].isin(statuses)]
+
+
+def _per_measure(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    keys = ["programme_id", "measure_id"]
+    targets = inputs.targets.groupby(keys, as_index=False)["target"].sum()
+    achieved = returns.groupby(keys, as_index=False)["value"].sum().rename(columns={"value": "achieved"})
+    frame = targets.merge(achieved, on=keys, how="outer").fillna({"target": 0.0, "achieved": 0.0})
+    frame = frame.merge(inputs.measures, on="measure_id", how="left")
+    lower = frame["polarity"] == "lower"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        higher_ratio = frame["achieved"] / frame["target"]
+        # Fewer events is better: achievement is target ÷ achieved (no events at all counts as the cap).
+        lower_ratio = np.where(frame["achieved"] > 0, frame["target"] / frame["achieved"], ACHIEVEMENT_CAP)
+    frame["achievement"] = np.where(frame["target"] > 0, np.where(lower, lower_ratio, higher_ratio), np.nan)
+    # Benefit counts outcomes achieved; for a lower-is-better measure, the events avoided below target.
+    counted = np.where(lower, (frame["target"] - frame["achieved"]).clip(lower=0), frame["achieved"])
+    bias = frame["programme_id"].map(programmes["optimism_bias"]).fillna(inputs.default_optimism_bias)
+    attribution = frame["programme_id"].map(programmes["attribution"]).fillna(frame["attribution"])
+    frame["outcomes_counted"] = counted
+    frame["benefit"] = counted * frame["unit_cost"] * (1 - frame["deadweight"]) * attribution * (1 - bias)
+    return frame
+
+
+def _cost(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    """Spend returned in the period; a programme-quarter's spend counts once (the largest figure
+    on its returns). With no spend returned at all, the award pro rata, marked estimated."""
+    spend = returns.dropna(subset=["spend"])
+    per_quarter = spend.groupby(["programme_id", "financial_year", "quarter"])["spend"].max()
+    returned = per_quarter.groupby(level="programme_id").sum()
+    start = pd.to_datetime(programmes["start_date"])
+    end = pd.to_datetime(programmes["end_date"])
+    overlap_start = start.clip(lower=pd.Timestamp(inputs.period_start))
+    overlap_end = end.clip(upper=pd.Timestamp(inputs.period_end))
+    overlap_days = ((overlap_end - overlap_start).dt.days + 1).clip(lower=0)
+    total_days = (end - start).dt.days + 1
+    pro_rata = programmes["award"] * overlap_days / total_days
+    frame = pd.DataFrame(index=programmes.index)
+    frame["cost_estimated"] = ~frame.index.isin(returned.index)
+    frame["cost"] = returned.reindex(frame.index).fillna(pro_rata)
+    return frame
+
+
+def _achievement(per_measure: pd.DataFrame) -> pd.DataFrame:
+    """Overall achievement: the mean over measures with a target, weighted by target value."""
+    scored = per_measure[per_measure["target"] > 0].copy()
+    scored["weighted"] = scored["achievement"].clip(upper=ACHIEVEMENT_CAP) * scored["target"]
+    sums = scored.groupby("programme_id")[["weighted", "target"]].sum()
+    outcomes = per_measure.groupby("programme_id")["achieved"].sum().rename("outcomes")
+    return pd.DataFrame({"achievement": sums["weighted"] / sums["target"]}).join(outcomes, how="outer")
+
+
+def _benefit(per_measure: pd.DataFrame) -> pd.DataFrame:
+    worklessness = per_measure["benefit"].where(per_measure["theme"] == "worklessness", 0.0)
+    return pd.DataFrame(
+        {
+            "benefit": per_measure.groupby("programme_id")["benefit"].sum(),
+            "worklessness_benefit": worklessness.groupby(per_measure["programme_id"]).sum(),
+        }
+    )
+
+
+def _cost_per_outcome(per_measure: pd.DataFrame, cost: pd.Series) -> pd.Series:
+    programme_cost = per_measure["programme_id"].map(cost)
+    usable = (per_measure["achieved"] > 0) & (per_measure["polarity"] == "higher")
+    return (programme_cost / per_measure["achieved"].where(usable)).where(usable)
+
+
+def _missing_returns(inputs: VfmInputs, returns: pd.DataFrame) -> pd.DataFrame:
+    """Target quarters of the period that have ended with no return at all (any status)."""
+    keys = ["programme_id", "measure_id", "financial_year", "quarter"]
+    due = inputs.targets[pd.to_datetime(inputs.targets["quarter_end"]) < pd.Timestamp(inputs.today)]
+    present = inputs.returns[keys].drop_duplicates()
+    merged = due[keys].merge(present, on=keys, how="left", indicator=True)
+    missing = merged[merged["_merge"] == "left_only"]
+    return missing.groupby("programme_id").size().rename("missing_returns").to_frame()
+
+
+def _scores(inputs: VfmInputs) -> pd.DataFrame:
+    """Composite score (0-100): the rubric's weighted mean of each criterion's mean score; the
+    spread is the widest gap between two scorers on any criterion."""
+    scores = inputs.scores
+    columns = ["composite_score", "mean_score", "spread", "scorers"]
+    if scores.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="programme_id"))
+    by_criterion = (
+        scores.groupby(["programme_id", "criterion_id"])["score"].agg(["mean", "min", "max"]).reset_index()
+    )
+    by_criterion = by_criterion.merge(inputs.criteria, on="criterion_id", how="left")
+    by_criterion["weighted"] = by_criterion["mean"] * by_criterion["weight"]
+    grouped = by_criterion.groupby("programme_id")
+    mean_score = grouped["weighted"].sum() / grouped["weight"].sum()
+    frame = pd.DataFrame(
+        {
+            "mean_score": mean_score,
+            "composite_score": mean_score / 5 * 100,
+            "spread": (by_criterion["max"] - by_criterion["min"]).groupby(by_criterion["programme_id"]).max(),
+            "scorers": scores.groupby("programme_id")["commissioner_id"].nunique(),
+        }
+    )
+    return frame[columns]
+
+
+def _flags(table: pd.DataFrame) -> pd.Series:
+    checks = {
+        "bcr_below_1": table["bcr"] < 1,
+        "achievement_below_50": table["achievement"] < 0.5,
+        "missing_returns": table["missing_returns"] > 0,
+        "cost_estimated": table["cost_estimated"].astype(bool),
+        "no_scores": table["scorers"] == 0,
+        "scorers_disagree": table["spread"].fillna(0) >= DISAGREEMENT_POINTS,
+    }
+    flags = pd.DataFrame(checks)
+    names = np.array(list(checks))
+    return pd.Series([list(names[row]) for row in flags.to_numpy()], index=table.index)
+
+
+def _rank(table: pd.DataFrame) -> pd.DataFrame:
+    """Value for money first: by benefit-cost ratio, then composite score, then reference."""
+    ordered = table.sort_values(
+        ["bcr", "composite_score", "reference"], ascending=[False, False, True], na_position="last"
+    )
+    ordered["rank"] = np.arange(1, len(ordered) + 1)
+    return ordered
