@@ -71,7 +71,9 @@ def test_not_found_messages_name_the_object(api, provider, portfolio):
     assert client.get(f"/api/programmes/{programme_b}/targets/").json() == {
         "detail": "No programme with that id is visible to you."
     }
-    assert client.get("/api/measures/999999/").json() == {"detail": "No measure with that id is visible to you."}
+    assert client.get("/api/measures/999999/").json() == {
+        "detail": "No measure with that id is visible to you."
+    }
 
 
 def test_history_records_the_query_reason_and_reviewer(api, provider, commissioner, portfolio):
