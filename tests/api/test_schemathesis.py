@@ -10,7 +10,6 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from tests.api.conftest import portfolio  # noqa: F401  (fixture)
 from tests.factories import OutcomeReturnFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
@@ -19,7 +18,7 @@ ROLES = ["provider", "provider2", "commissioner", "finance", "anonymous"]
 
 
 @pytest.fixture
-def role_headers(request, provider, provider2, commissioner, finance, portfolio):  # noqa: F811
+def role_headers(request, provider, provider2, commissioner, finance, portfolio):
     from rest_framework.authtoken.models import Token
 
     OutcomeReturnFactory(programme=portfolio["a"], measure=portfolio["measure"], submitted_by=provider)

@@ -10,7 +10,6 @@ from openpyxl import Workbook, load_workbook
 
 from grants.models import OutcomeReturn
 from grants.returns_excel import HEADERS
-from tests.api.conftest import portfolio  # noqa: F401
 from tests.factories import OutcomeReturnFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def workbook(rows) -> SimpleUploadedFile:
     return SimpleUploadedFile("returns.xlsx", out.getvalue())
 
 
-def test_provider_sees_what_is_owed_and_nothing_of_others(client, provider, portfolio):  # noqa: F811
+def test_provider_sees_what_is_owed_and_nothing_of_others(client, provider, portfolio):
     client.force_login(provider)
     page = client.get(reverse("returns")).content.decode()
     assert "Through-the-gate" in page and "Mediation" not in page
@@ -35,7 +34,7 @@ def test_provider_sees_what_is_owed_and_nothing_of_others(client, provider, port
     assert "Submit</a>" in page
 
 
-def test_submit_form_creates_a_return_and_shows_rule_errors(client, provider, portfolio):  # noqa: F811
+def test_submit_form_creates_a_return_and_shows_rule_errors(client, provider, portfolio):
     client.force_login(provider)
     data = {"programme": portfolio["a"].pk, "measure": portfolio["measure"].pk, "financial_year": "2009/10",
             "quarter": 1, "value": "9", "spend": "1200.50", "notes": ""}  # fmt: skip
@@ -50,7 +49,7 @@ def test_submit_form_creates_a_return_and_shows_rule_errors(client, provider, po
     assert OutcomeReturn.objects.count() == 1
 
 
-def test_provider2_cannot_pick_another_organisations_programme(client, provider2, portfolio):  # noqa: F811
+def test_provider2_cannot_pick_another_organisations_programme(client, provider2, portfolio):
     client.force_login(provider2)
     data = {"programme": portfolio["a"].pk, "measure": portfolio["measure"].pk, "financial_year": "2009/10",
             "quarter": 1, "value": "9"}  # fmt: skip
@@ -59,7 +58,7 @@ def test_provider2_cannot_pick_another_organisations_programme(client, provider2
     assert not OutcomeReturn.objects.exists()
 
 
-def test_amend_form_bumps_revision_and_refuses_verified(client, provider, commissioner, portfolio):  # noqa: F811
+def test_amend_form_bumps_revision_and_refuses_verified(client, provider, commissioner, portfolio):
     ret = OutcomeReturnFactory(programme=portfolio["a"], measure=portfolio["measure"], submitted_by=provider)
     client.force_login(provider)
     url = reverse("return-edit", args=[ret.pk])
@@ -75,7 +74,7 @@ def test_amend_form_bumps_revision_and_refuses_verified(client, provider, commis
     assert "locked" in page
 
 
-def test_upload_saves_a_valid_workbook(client, provider, portfolio):  # noqa: F811
+def test_upload_saves_a_valid_workbook(client, provider, portfolio):
     client.force_login(provider)
     a, code = portfolio["a"], portfolio["measure"].code
     rows = [[a.reference, a.title, code, "", "2009/10", q, 10 + q, 5000, ""] for q in (1, 2)]
@@ -84,7 +83,7 @@ def test_upload_saves_a_valid_workbook(client, provider, portfolio):  # noqa: F8
     assert OutcomeReturn.objects.count() == 2
 
 
-def test_upload_with_any_bad_row_saves_nothing_and_lists_rows(client, provider, portfolio):  # noqa: F811
+def test_upload_with_any_bad_row_saves_nothing_and_lists_rows(client, provider, portfolio):
     client.force_login(provider)
     a, b, code = portfolio["a"], portfolio["b"], portfolio["measure"].code
     rows = [
@@ -107,7 +106,7 @@ def test_upload_with_any_bad_row_saves_nothing_and_lists_rows(client, provider, 
         (b"", "empty"),
     ],
 )
-def test_upload_rejects_files_that_are_not_workbooks(client, provider, portfolio, content, message):  # noqa: F811
+def test_upload_rejects_files_that_are_not_workbooks(client, provider, portfolio, content, message):
     client.force_login(provider)
     upload = SimpleUploadedFile("x.xlsx", content)
     page = client.post(reverse("returns-upload"), {"file": upload}).content.decode()
@@ -115,7 +114,7 @@ def test_upload_rejects_files_that_are_not_workbooks(client, provider, portfolio
     assert not OutcomeReturn.objects.exists()
 
 
-def test_upload_size_limit(client, provider, portfolio, settings):  # noqa: F811
+def test_upload_size_limit(client, provider, portfolio, settings):
     settings.YARDSTICK = {**settings.YARDSTICK, "MAX_UPLOAD_BYTES": 1000}
     client.force_login(provider)
     page = client.post(
@@ -124,7 +123,7 @@ def test_upload_size_limit(client, provider, portfolio, settings):  # noqa: F811
     assert "the largest accepted is" in page
 
 
-def test_template_lists_the_quarters_outstanding_rows(client, provider, portfolio):  # noqa: F811
+def test_template_lists_the_quarters_outstanding_rows(client, provider, portfolio):
     client.force_login(provider)
     response = client.get(reverse("returns-template"), {"financial_year": "2009/10", "quarter": 2})
     assert response.status_code == 200
@@ -135,7 +134,7 @@ def test_template_lists_the_quarters_outstanding_rows(client, provider, portfoli
     assert client.get(reverse("returns-template"), {"financial_year": "x", "quarter": 2}).status_code == 404
 
 
-def test_queue_verify_and_query(client, commissioner, provider, portfolio):  # noqa: F811
+def test_queue_verify_and_query(client, commissioner, provider, portfolio):
     first = OutcomeReturnFactory(
         programme=portfolio["a"], measure=portfolio["measure"], submitted_by=provider
     )
@@ -156,7 +155,7 @@ def test_queue_verify_and_query(client, commissioner, provider, portfolio):  # n
     assert "Nothing waiting" in client.get(reverse("returns-queue")).content.decode()
 
 
-def test_queue_is_for_commissioners(client, provider, finance, portfolio):  # noqa: F811
+def test_queue_is_for_commissioners(client, provider, finance, portfolio):
     for user in (provider, finance):
         client.force_login(user)
         assert client.get(reverse("returns-queue")).status_code == 403

@@ -1,0 +1,111 @@
+"""Serializers for review rounds, scores, value for money and decisions."""
+
+from rest_framework import serializers
+
+from api.fields import FinancialYearField, StrictFieldsMixin
+from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
+
+
+class CriterionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "name", "description", "weight", "order"]
+        read_only_fields = ["id", "order"]
+
+
+class ReviewRoundSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReviewRound
+        fields = ["id", "name", "description", "first_year", "last_year", "status", "include_submitted",
+                  "funding_streams", "priorities", "criteria", "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReviewRoundCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    first_year = FinancialYearField()
+    last_year = FinancialYearField()
+    include_submitted = serializers.BooleanField(required=False, default=False)
+    funding_streams = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    priorities = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    criteria = CriterionSerializer(
+        many=True, required=False, help_text="Default: the five standard criteria."
+    )
+
+
+class ReviewRoundUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=["open", "closed"], required=False)
+    criteria = CriterionSerializer(many=True, required=False)
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    commissioner = serializers.CharField(source="commissioner.username", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["id", "programme", "criterion", "commissioner", "score", "rationale", "updated_at"]
+        read_only_fields = fields
+
+
+class ScoreCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1)
+    criterion = serializers.IntegerField(min_value=1)
+    score = serializers.IntegerField(min_value=0, max_value=5)
+    rationale = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["id", "programme", "description", "declared_at"]
+        read_only_fields = ["id", "declared_at"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "programme", "outcome", "rationale", "conditions", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class DecisionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1)
+    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    rationale = serializers.CharField(max_length=5000, allow_blank=True)
+    conditions = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+class VfmRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    programme = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    provider = serializers.CharField()
+    funding_stream = serializers.CharField()
+    primary_priority = serializers.CharField(allow_null=True)
+    award = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cost_estimated = serializers.BooleanField()
+    outcomes = serializers.FloatField()
+    achievement = serializers.FloatField(
+        allow_null=True, help_text="Overall achievement against target, 1.0 = 100%."
+    )
+    benefit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    bcr = serializers.FloatField(allow_null=True, help_text="Benefit-cost ratio: net benefit ÷ cost.")
+    bcr_band = serializers.CharField(allow_null=True)
+    worklessness_share = serializers.FloatField(allow_null=True)
+    composite_score = serializers.FloatField(allow_null=True, help_text="Weighted mean of scores, 0-100.")
+    mean_score = serializers.FloatField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True)
+    scorers = serializers.IntegerField()
+    missing_returns = serializers.IntegerField()
+    flags = serializers.ListField(child=serializers.CharField())
