@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "outcomes",
     "grants",
     "commissioning",
@@ -78,6 +80,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://yardstick")}
+
+# Background jobs (outcomes.jobs.enqueue): TASK_BACKEND=database queues them for
+# `manage.py db_worker`; unset, they run inline in the request.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASK_BACKEND", default="immediate")]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
