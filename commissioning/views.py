@@ -1,0 +1,281 @@
+"""Web pages for review rounds: the rounds, a round's ranked portfolio, scoring, decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from commissioning import selectors, services
+from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
+from commissioning.permissions import can_manage_round, can_see_all_scores
+from grants.models import OutcomeReturn
+from grants.selectors import programmes_visible_to, targets_by_year
+from outcomes.errors import DomainError, ValidationFailed
+
+SORTABLE = [
+    "rank",
+    "reference",
+    "title",
+    "provider",
+    "primary_priority",
+    "cost",
+    "benefit",
+    "bcr",
+    "achievement",
+    "composite_score",
+    "worklessness_share",
+    "scorers",
+    "missing_returns",
+]
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    form_errors: dict = {}
+    if request.method == "POST":
+        if not can_manage_round(request.user):
+            raise PermissionDenied("Only commissioners can create review rounds.")
+        try:
+            created = services.round_create(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                first_year=request.POST.get("first_year", "").strip(),
+                last_year=request.POST.get("last_year", "").strip(),
+                description=request.POST.get("description", ""),
+                include_submitted=bool(request.POST.get("include_submitted")),
+            )
+        except ValidationFailed as exc:
+            form_errors = exc.errors
+        else:
+            messages.success(request, f"Created {created} as a draft with the default rubric.")
+            return redirect("commissioning:round", pk=created.pk)
+    rounds = ReviewRound.objects.prefetch_related("criteria").order_by("-first_year", "name")
+    return render(
+        request,
+        "commissioning/round_list.html",
+        {"rounds": rounds, "form_errors": form_errors, "data": request.POST},
+    )
+
+
+@login_required
+def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    review_round = _round(pk)
+    if not can_see_all_scores(request.user):
+        raise PermissionDenied(
+            "A round's portfolio table covers every provider, so it is for partnership staff."
+        )
+    result = selectors.round_vfm(review_round)
+    rows = selectors.vfm_rows(result)
+    sort = request.GET.get("sort", "rank")
+    key = sort.lstrip("-")
+    if key in SORTABLE:
+        present = [r for r in rows if r[key] is not None]
+        rows = sorted(present, key=lambda r: r[key], reverse=sort.startswith("-")) + [
+            r for r in rows if r[key] is None
+        ]
+    decisions = selectors.decisions_for(review_round)
+    for row in rows:
+        row["decision"] = decisions.get(row["programme"])
+    by_priority = selectors.portfolio_breakdown(result, "primary_priority")
+    chart = {
+        "priorities": {
+            "labels": [r["name"] for r in by_priority],
+            "cost": [float(r["cost"] or 0) for r in by_priority],
+            "benefit": [float(r["benefit"] or 0) for r in by_priority],
+        },
+        "scatter": [
+            {"x": float(r["cost"] or 0), "y": r["bcr"], "label": r["reference"]}
+            for r in rows
+            if r["bcr"] is not None
+        ],
+    }
+    return render(
+        request,
+        "commissioning/round_overview.html",
+        {
+            "round": review_round,
+            "rows": rows,
+            "sort": sort,
+            "sortable": SORTABLE,
+            "chart": chart,
+            "breakdowns": [
+                ("Primary priority", by_priority),
+                ("Cross-cutting theme", selectors.theme_breakdown(result)),
+                ("Funding stream", selectors.portfolio_breakdown(result, "funding_stream")),
+                ("Provider", selectors.portfolio_breakdown(result, "provider")),
+            ],
+            "can_manage": can_manage_round(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    review_round = _round(pk)
+    try:
+        services.round_transition(user=request.user, review_round=review_round, to=request.POST.get("to", ""))
+        messages.success(request, f"{review_round} is now {request.POST.get('to')}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("commissioning:round", pk=pk)
+
+
+@login_required
+def score_programme(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
+    """One programme at a time: the evidence beside a form per criterion (saved with htmx)."""
+    review_round = _round(pk)
+    if not can_manage_round(request.user):
+        raise PermissionDenied("Only commissioners score programmes.")
+    programme = (
+        selectors.round_programmes(review_round)
+        .filter(pk=programme_pk)
+        .select_related("provider", "funding_stream")
+        .prefetch_related("targets__measure")
+        .first()
+    )
+    if programme is None:
+        raise Http404("That programme is not part of this round.")
+    if request.method == "POST":
+        return _save_score(request, review_round, programme)
+    return render(request, "commissioning/score.html", _score_context(request, review_round, programme))
+
+
+@login_required
+@require_POST
+def declare_conflict(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
+    review_round = _round(pk)
+    programme = programmes_visible_to(request.user).filter(pk=programme_pk).first()
+    if programme is None:
+        raise Http404("No programme with that number is visible to you.")
+    try:
+        services.conflict_declare(
+            user=request.user,
+            review_round=review_round,
+            programme=programme,
+            description=request.POST.get("description", ""),
+        )
+        messages.success(request, f"Conflict of interest recorded; you will not score {programme.title}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("commissioning:score", pk=pk, programme_pk=programme_pk)
+
+
+@login_required
+@require_POST
+def record_decision(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
+    review_round = _round(pk)
+    programme = programmes_visible_to(request.user).filter(pk=programme_pk).first()
+    if programme is None:
+        raise Http404("No programme with that number is visible to you.")
+    try:
+        decision = services.decision_record(
+            user=request.user,
+            review_round=review_round,
+            programme=programme,
+            outcome=request.POST.get("outcome", ""),
+            rationale=request.POST.get("rationale", ""),
+            conditions=request.POST.get("conditions", ""),
+        )
+        messages.success(
+            request, f"Decision recorded: {decision.get_outcome_display()} for {programme.title}."
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("commissioning:score", pk=pk, programme_pk=programme_pk)
+
+
+def _save_score(request, review_round, programme) -> HttpResponse:
+    criterion = review_round.criteria.filter(pk=request.POST.get("criterion")).first()
+    error = None
+    if criterion is None:
+        raise Http404("No such criterion in this round.")
+    try:
+        value = int(request.POST.get("score", ""))
+    except ValueError:
+        value = -1
+    try:
+        services.score_record(
+            user=request.user,
+            review_round=review_round,
+            programme=programme,
+            criterion=criterion,
+            score=value,
+            rationale=request.POST.get("rationale", ""),
+        )
+    except ValidationFailed as exc:
+        error = " ".join(m for ms in exc.errors.values() for m in ms)
+    except DomainError as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        item = _criterion_items(request.user, review_round, programme, only=criterion)[0]
+        item["error"] = error
+        item["posted"] = {
+            "score": request.POST.get("score", ""),
+            "rationale": request.POST.get("rationale", ""),
+        }
+        return render(
+            request,
+            "commissioning/_criterion_form.html",
+            {"item": item, "round": review_round, "programme": programme, "saved": error is None},
+        )
+    if error:
+        messages.error(request, f"{criterion.name}: {error}")
+    else:
+        messages.success(request, f"Saved your score for {criterion.name}.")
+    return redirect("commissioning:score", pk=review_round.pk, programme_pk=programme.pk)
+
+
+def _score_context(request, review_round, programme) -> dict:
+    result = selectors.round_vfm(review_round)
+    rows = {r["programme"]: r for r in selectors.vfm_rows(result)}
+    ordered = [r["programme"] for r in sorted(rows.values(), key=lambda r: r["reference"])]
+    index = ordered.index(programme.pk)
+    returns = (
+        OutcomeReturn.objects.filter(programme=programme)
+        .select_related("measure")
+        .order_by("financial_year", "quarter", "measure__name")
+    )
+    return {
+        "round": review_round,
+        "programme": programme,
+        "vfm": rows.get(programme.pk),
+        "measures": selectors.measure_rows(result, programme.pk),
+        "targets": targets_by_year(programme),
+        "returns": returns,
+        "items": _criterion_items(request.user, review_round, programme),
+        "conflicted": ConflictOfInterest.objects.filter(
+            review_round=review_round, programme=programme, commissioner=request.user
+        ).exists(),
+        "decision": Decision.objects.filter(review_round=review_round, programme=programme).first(),
+        "outcomes": Decision.Outcome.choices,
+        "previous": ordered[index - 1] if index > 0 else None,
+        "next": ordered[index + 1] if index + 1 < len(ordered) else None,
+        "position": (index + 1, len(ordered)),
+    }
+
+
+def _criterion_items(user, review_round, programme, only=None) -> list[dict]:
+    criteria = [only] if only else list(review_round.criteria.order_by("order"))
+    scores = Score.objects.filter(
+        review_round=review_round, programme=programme, criterion__in=criteria
+    ).select_related("commissioner")
+    items = []
+    for criterion in criteria:
+        mine = next(
+            (s for s in scores if s.criterion_id == criterion.pk and s.commissioner_id == user.pk), None
+        )
+        others = [s for s in scores if s.criterion_id == criterion.pk and s.commissioner_id != user.pk]
+        items.append({"criterion": criterion, "mine": mine, "others": others})
+    return items
+
+
+def _round(pk: int) -> ReviewRound:
+    try:
+        return selectors.round_detail(pk)
+    except ReviewRound.DoesNotExist:
+        raise Http404("There is no review round with that number.") from None
