@@ -214,10 +214,9 @@ def _save_score(request, review_round, programme) -> HttpResponse:
     if request.headers.get("HX-Request"):
         item = _criterion_items(request.user, review_round, programme, only=criterion)[0]
         item["error"] = error
-        item["posted"] = {
-            "score": request.POST.get("score", ""),
-            "rationale": request.POST.get("rationale", ""),
-        }
+        if error:  # show what was typed, not the saved score, so nothing is lost
+            item["current_score"] = request.POST.get("score", "")
+            item["current_rationale"] = request.POST.get("rationale", "")
         return render(
             request,
             "commissioning/_criterion_form.html",
@@ -270,7 +269,15 @@ def _criterion_items(user, review_round, programme, only=None) -> list[dict]:
             (s for s in scores if s.criterion_id == criterion.pk and s.commissioner_id == user.pk), None
         )
         others = [s for s in scores if s.criterion_id == criterion.pk and s.commissioner_id != user.pk]
-        items.append({"criterion": criterion, "mine": mine, "others": others})
+        items.append(
+            {
+                "criterion": criterion,
+                "mine": mine,
+                "others": others,
+                "current_score": str(mine.score) if mine else "",
+                "current_rationale": mine.rationale if mine else "",
+            }
+        )
     return items
 
 
