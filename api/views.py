@@ -32,18 +32,28 @@ class TokenView(APIView):
 
     @extend_schema(
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, 400: R400},
+        responses={
+            200: s.TokenSerializer,
+            400: R400,
+            429: OpenApiResponse(DetailError, description="Locked out after repeated failures"),
+        },
         auth=[],
         summary="Get an API token",
     )
     def post(self, request):
         from django.contrib.auth import authenticate
 
+        from grants import lockout
+
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username, address = data.validated_data["username"], lockout.client_address(request)
+        lockout.ensure_not_locked(username=username, address=address)  # 429 when locked
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
+            lockout.record_failure(username=username, address=address)
             raise ValidationFailed("Unable to sign in with that username and password.")
+        lockout.record_success(username=username)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
