@@ -6,7 +6,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from django.db.models import Prefetch, QuerySet
+from django.db import connections
+from django.db.models import FloatField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from commissioning import vfm
@@ -265,13 +267,21 @@ def _targets(targets: QuerySet[ProgrammeTarget]) -> pd.DataFrame:
 
 
 def _frame(rows, renames: dict, *, columns: list[str], numeric=()) -> pd.DataFrame:
-    """A values() queryset as a DataFrame (one query), renamed to the engine's column names."""
+    """A values() queryset as a DataFrame in one query, renamed to the engine's column names.
+
+    Rows come straight from the cursor as tuples (no model or dict per row), and numeric
+    columns are cast to double precision in SQL, because the engine works in float64 anyway."""
     inverse = {new: old for old, new in renames.items()}
-    frame = pd.DataFrame.from_records(list(rows), columns=[inverse.get(c, c) for c in columns])
-    frame = frame.rename(columns=renames)
-    for name in numeric:
-        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-    return frame
+    fields = [inverse.get(c, c) for c in columns]
+    casts = {f"_{name}": Cast(inverse.get(name, name), FloatField()) for name in numeric}
+    query = rows.annotate(**casts).values_list(
+        *[f"_{c}" if c in numeric else f for f, c in zip(fields, columns, strict=True)]
+    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def _cautious_bias() -> float:

@@ -79,7 +79,7 @@ def compute(inputs: VfmInputs) -> VfmResult:
     table = table.join(_missing_returns(inputs, returns), how="left")
     table["missing_returns"] = table["missing_returns"].fillna(0).astype(int)
     table = table.join(_scores(inputs), how="left")
-    table["scorers"] = table["scorers"].fillna(0).astype(int)
+    table["scorers"] = pd.to_numeric(table["scorers"], errors="coerce").fillna(0).astype(int)
     per_measure["cost_per_outcome"] = _cost_per_outcome(per_measure, table["cost"])
     table["flags"] = _flags(table)
     table = _rank(table)
@@ -112,8 +112,10 @@ def _per_measure(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFr
     frame["achievement"] = np.where(frame["target"] > 0, np.where(lower, lower_ratio, higher_ratio), np.nan)
     # Benefit counts outcomes achieved; for a lower-is-better measure, the events avoided below target.
     counted = np.where(lower, (frame["target"] - frame["achieved"]).clip(lower=0), frame["achieved"])
-    bias = frame["programme_id"].map(programmes["optimism_bias"]).fillna(inputs.default_optimism_bias)
-    attribution = frame["programme_id"].map(programmes["attribution"]).fillna(frame["attribution"])
+    bias = pd.to_numeric(frame["programme_id"].map(programmes["optimism_bias"]), errors="coerce")
+    bias = bias.fillna(inputs.default_optimism_bias)
+    attribution = pd.to_numeric(frame["programme_id"].map(programmes["attribution"]), errors="coerce")
+    attribution = attribution.fillna(frame["attribution"])
     frame["outcomes_counted"] = counted
     frame["benefit"] = counted * frame["unit_cost"] * (1 - frame["deadweight"]) * attribution * (1 - bias)
     return frame
@@ -205,7 +207,7 @@ def _flags(table: pd.DataFrame) -> pd.Series:
         "missing_returns": table["missing_returns"] > 0,
         "cost_estimated": table["cost_estimated"].astype(bool),
         "no_scores": table["scorers"] == 0,
-        "scorers_disagree": table["spread"].fillna(0) >= DISAGREEMENT_POINTS,
+        "scorers_disagree": pd.to_numeric(table["spread"], errors="coerce").fillna(0) >= DISAGREEMENT_POINTS,
     }
     flags = pd.DataFrame(checks)
     names = np.array(list(checks))

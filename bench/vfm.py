@@ -1,0 +1,141 @@
+"""The value-for-money engine over a large portfolio, against a raw SQL aggregate of the same rows.
+
+    .venv/bin/python bench/vfm.py [--programmes 10000] [--returns-per-programme 60]
+
+Builds a fresh PostgreSQL database (bench_vfm) with 10,000 programmes and 600,000 verified
+returns (3 measures × 20 quarters, 2009/10 to 2013/14, with as many targets), then times, in the
+same run: the engine (commissioning.selectors.round_vfm: one query per table, pandas on whole
+columns) and one raw SQL aggregate that reads the same return rows. Prints both, the ratio
+(goal: engine ≤ 2× the aggregate) and the engine's time (goal ≤ 3 s).
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._server import fresh_database  # noqa: E402
+
+YEARS = ["2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programmes", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (the median is reported)")
+    args = parser.parse_args()
+    print("Preparing a fresh PostgreSQL database (bench_vfm)...", flush=True)
+    os.environ["DATABASE_URL"] = fresh_database("bench_vfm")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    started = time.perf_counter()
+    review_round, returns = _generate(args.programmes)
+    print(f"Generated {args.programmes:,} programmes and {returns:,} returns in {time.perf_counter() - started:.1f} s",
+          flush=True)  # fmt: skip
+
+    from django.db import connection
+
+    from commissioning import selectors
+
+    def engine():
+        return selectors.round_vfm(review_round)
+
+    def aggregate():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT programme_id, measure_id, SUM(value), MAX(spend), COUNT(*) FROM grants_outcomereturn "
+                "WHERE financial_year = ANY(%s) AND status = 'verified' GROUP BY programme_id, measure_id",
+                [YEARS],
+            )
+            return cursor.fetchall()
+
+    result = engine()  # warm up both
+    rows = aggregate()
+    assert len(result.programmes) == args.programmes and len(rows) == args.programmes * 3
+    engine_s = _median(engine, args.repeat)
+    aggregate_s = _median(aggregate, args.repeat)
+    print(f"programmes: {args.programmes:,}; returns read: {returns:,}; targets read: {returns:,}")
+    print(f"raw SQL aggregate of the returns:  {aggregate_s:.3f} s")
+    print(f"value-for-money engine (all figures): {engine_s:.3f} s (goal <= 3 s)")
+    print(f"ratio engine / aggregate: {engine_s / aggregate_s:.2f} (goal <= 2)")
+
+
+def _median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _generate(count: int):
+    """Bulk-load the portfolio with COPY; deterministic."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from commissioning import services
+    from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
+    from outcomes.models import OutcomeMeasure, Partnership, Plan, Priority
+    from outcomes.periods import Quarter
+
+    user = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench-pass-1")
+    partnership = Partnership.objects.create(name="Bench", slug="bench", area="Bench")
+    plan = Plan.objects.create(partnership=partnership, title="Bench", version="1", first_year=YEARS[0],
+                               last_year=YEARS[-1], is_current=True)  # fmt: skip
+    priority = Priority.objects.create(plan=plan, name="Bench priority", slug="bench")
+    provider = Organisation.objects.create(
+        name="Bench provider", org_id="GB-CHC-999999", org_type="voluntary"
+    )
+    stream = FundingStream.objects.create(name="Bench stream", code="bench", funder=provider, financial_year=YEARS[0],
+                                          budget=Decimal("999999999999"))  # fmt: skip
+    measures = [OutcomeMeasure.objects.create(code=f"m{i}", name=f"Measure {i}", unit_cost=1000 + 500 * i,
+                                              unit_cost_source="bench", unit_cost_price_year="2009/10",
+                                              polarity="lower" if i == 2 else "higher") for i in range(3)]  # fmt: skip
+    Programme.objects.bulk_create(
+        [Programme(reference=f"B-{i:06d}", title=f"Bench programme {i}", provider=provider, funding_stream=stream,
+                   award_amount=Decimal(100_000 + i), start_date=date(2009, 4, 1), end_date=date(2014, 3, 31))
+         for i in range(count)], batch_size=5000,
+    )  # fmt: skip
+    ids = list(Programme.objects.order_by("id").values_list("id", flat=True))
+    ProgrammePriority.objects.bulk_create(
+        [ProgrammePriority(programme_id=i, priority=priority, is_primary=True) for i in ids], batch_size=5000
+    )
+    quarters = [Quarter.of(y, q) for y in YEARS for q in (1, 2, 3, 4)]
+    targets, returns = io.StringIO(), io.StringIO()
+    now = "2014-05-01 10:00:00+00"
+    for index, pid in enumerate(ids):
+        for m, measure in enumerate(measures):
+            for qi, quarter in enumerate(quarters):
+                fy, q = quarter.financial_year.label, quarter.number
+                value = 5 + (index + m + qi) % 7
+                spend = "" if m else f"{1000 + (index % 50) * 10}.00"
+                targets.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t8\t\\N\n")
+                returns.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t{value}\t{spend or chr(92) + 'N'}\t\tverified\t1\tf\t"
+                              f"{user.pk}\t{now}\t\\N\t\\N\t\n")  # fmt: skip
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY grants_programmetarget (programme_id, measure_id, financial_year, quarter, target_value, "
+                         "tariff) FROM STDIN") as copy:  # fmt: skip
+            copy.write(targets.getvalue())
+        with cursor.copy("COPY grants_outcomereturn (programme_id, measure_id, financial_year, quarter, value, spend, "
+                         "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
+                         "query_reason) FROM STDIN") as copy:  # fmt: skip
+            copy.write(returns.getvalue())
+        cursor.execute("ANALYZE")
+    review_round = services.round_create(
+        user=user, name="Bench round", first_year=YEARS[0], last_year=YEARS[-1]
+    )
+    return review_round, count * len(measures) * len(quarters)
+
+
+if __name__ == "__main__":
+    main()
