@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run migrate demo test lint check bench clean
+.PHONY: install system-deps run migrate demo test lint check bench clean serve worker reminders
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,26 @@ demo: migrate
 run: demo
 	@echo "Yardstick on http://$(HOST):$(PORT)/ (demo accounts: see README.md, password yardstick-demo)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style: gunicorn with WORKERS processes, DEBUG off, static files by whitenoise.
+# Needs SECRET_KEY and DATABASE_URL (PostgreSQL) in the environment or .env; for the cache,
+# CACHE_URL (redis://... or dbcache://yardstick_cache); see docs/deploy.md.
+WORKERS ?= 4
+serve: install
+	@test -n "$$SECRET_KEY" || grep -q '^SECRET_KEY=' .env 2>/dev/null || { echo "Set SECRET_KEY first (docs/deploy.md)"; exit 1; }
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(PY) manage.py createcachetable
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 60 --max-requests 2000 --max-requests-jitter 200 --access-logfile -
+
+# The background worker for long jobs when TASK_BACKEND=database (PDF reviews, imports).
+worker: install
+	DEBUG=false $(PY) manage.py db_worker --queue-name '*' --no-reload
+
+# E-mail reminders (run daily from cron, e.g. 07:00).
+reminders: install
+	$(PY) manage.py send_reminders
 
 check: install
 	$(VENV)/bin/ruff check .

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import healthz
 from grants.login_forms import LockoutAdminAuthenticationForm, LockoutAuthenticationForm
 
 admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
