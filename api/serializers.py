@@ -8,6 +8,7 @@ from rest_framework import serializers
 from api.fields import FinancialYearField, StrictFieldsMixin
 from grants.models import FundingStream, Organisation, OutcomeReturn, Programme, ProgrammeTarget
 from outcomes.models import Indicator, IndicatorYear, OutcomeMeasure, Priority, Theme
+from outcomes.periods import QUARTER_CHOICES
 
 
 class PrioritySerializer(serializers.ModelSerializer):
@@ -170,32 +171,27 @@ class ProgrammeWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = {"wards": {"required": False}}
 
 
-class ReturnSerializer(serializers.ModelSerializer):
+# Declared field by field rather than as a ModelSerializer: it is built for every response, and
+# deriving the fields from the model each time cost more than the rest of a submission's Python.
+class ReturnSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    measure = serializers.IntegerField(source="measure_id", read_only=True)
+    financial_year = serializers.CharField(
+        read_only=True, help_text=OutcomeReturn._meta.get_field("financial_year").help_text
+    )
+    quarter = serializers.ChoiceField(choices=QUARTER_CHOICES, read_only=True)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    spend = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    notes = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=OutcomeReturn.Status.choices, read_only=True)
+    revision = serializers.IntegerField(read_only=True)
     late = serializers.BooleanField(source="is_late", read_only=True)
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = OutcomeReturn
-        fields = [
-            "id",
-            "programme",
-            "measure",
-            "financial_year",
-            "quarter",
-            "value",
-            "spend",
-            "notes",
-            "status",
-            "revision",
-            "late",
-            "submitted_by",
-            "submitted_at",
-            "reviewed_by",
-            "reviewed_at",
-            "query_reason",
-        ]
-        read_only_fields = fields
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    query_reason = serializers.CharField(read_only=True)
 
 
 class ReturnCreateSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -3,7 +3,8 @@
     .venv/bin/python bench/returns_api.py [--requests 2000] [--threads 8] [--workers 4]
 
 Prints single-return POST throughput of /api/returns/ and of a minimal DRF endpoint that does
-one INSERT, served by the same server in the same run, their ratio (goal >= 0.5), and the time
+one INSERT, served by the same server in the same run (alternating in rounds), their ratio
+(goal >= 0.5), and the time
 of one 1,000-item bulk POST (goal <= 1 s). Only 127.0.0.1 is contacted; everything is bounded.
 """
 
@@ -80,22 +81,41 @@ def main() -> None:
                     "value": "7", "spend": "1000.00"}  # fmt: skip
 
         _warm(base, headers)
-        floor = _throughput(f"{base}/api/bench/insert/", [body(s) for s in single], headers, args.threads)
-        returns = _throughput(f"{base}/api/returns/", [body(s) for s in single], headers, args.threads)
+        # Alternate the two endpoints in rounds, so that a change in the machine's load during
+        # the run (other processes) affects both alike rather than skewing the ratio.
+        elapsed = {"floor": 0.0, "returns": 0.0}
+        for part in _rounds(single, ROUNDS):
+            bodies = [body(s) for s in part]
+            elapsed["floor"] += _timed(f"{base}/api/bench/insert/", bodies, headers, args.threads)
+            elapsed["returns"] += _timed(f"{base}/api/returns/", bodies, headers, args.threads)
+        floor, returns = len(single) / elapsed["floor"], len(single) / elapsed["returns"]
         started = time.perf_counter()
-        response = requests.post(f"{base}/api/returns/bulk/", json=[body(s) for s in bulk], headers=headers, timeout=60)
+        response = requests.post(
+            f"{base}/api/returns/bulk/", json=[body(s) for s in bulk], headers=headers, timeout=60
+        )
         bulk_seconds = time.perf_counter() - started
         assert response.status_code == 201, response.text[:500]
         assert len(response.json()) == 1000
 
-    print(f"gunicorn workers: {args.workers}, client threads: {args.threads}, requests per endpoint: {args.requests}")
+    print(
+        f"gunicorn workers: {args.workers}, client threads: {args.threads}, requests per endpoint: {args.requests}"
+    )
     print(f"minimal DRF one-INSERT endpoint: {floor:8.1f} requests/s")
     print(f"POST /api/returns/ (one return):  {returns:8.1f} requests/s")
     print(f"ratio returns / floor: {returns / floor:.2f} (goal >= 0.5)")
     print(f"POST /api/returns/bulk/ with 1,000 returns: {bulk_seconds:.3f} s (goal <= 1 s)")
 
 
-def _throughput(url: str, bodies: list[dict], headers: dict, threads: int) -> float:
+ROUNDS = 5
+
+
+def _rounds(items: list, count: int) -> list[list]:
+    size = -(-len(items) // count)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _timed(url: str, bodies: list[dict], headers: dict, threads: int) -> float:
+    """Seconds to POST every body with `threads` concurrent clients (all must get 201)."""
     local = threading.local()
     errors = []
 
@@ -112,7 +132,7 @@ def _throughput(url: str, bodies: list[dict], headers: dict, threads: int) -> fl
     elapsed = time.perf_counter() - started
     if errors:
         raise SystemExit(f"{len(errors)} requests to {url} failed, e.g. {errors[0]}")
-    return len(bodies) / elapsed
+    return elapsed
 
 
 def _warm(base: str, headers: dict) -> None:

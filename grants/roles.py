@@ -2,7 +2,9 @@
 
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 
 
 class Role(StrEnum):
@@ -57,12 +59,46 @@ def ensure_role_groups(**_kwargs) -> None:
 def load_access(user) -> None:
     """Read a user's group names and organisation memberships once per request, cached on the
     user object (every permission check needs one or both)."""
+    # One query: both are short lists, so their cross product (LEFT JOINs) is tiny.
+    rows = list(
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list("groups__name", "memberships__organisation_id")
+    )
+    user._yardstick_roles = {name for name, _ in rows if name is not None}
+    user._yardstick_org_ids = {org_id for _, org_id in rows if org_id is not None}
+
+
+class _CommaJoin(Aggregate):
+    """Values joined with commas: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s((%(expressions)s)::text, ',')"
+        )
+
+
+def access_annotations(user_ref: str) -> dict:
+    """Sub-queries for a user's group names and organisation ids (comma-joined), so that a query
+    already reading the user (API token authentication) loads the access with it; see set_access."""
     from grants.models import Membership
 
-    user._yardstick_roles = set(user.groups.values_list("name", flat=True))
-    user._yardstick_org_ids = set(
-        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-    )
+    def joined(queryset, field):
+        return Subquery(queryset.order_by().values("user").annotate(v=_CommaJoin(field)).values("v"))
+
+    return {
+        "access_groups": joined(Group.objects.filter(user=OuterRef(user_ref)), "name"),
+        "access_orgs": joined(Membership.objects.filter(user=OuterRef(user_ref)), "organisation_id"),
+    }
+
+
+def set_access(user, groups: str | None, orgs: str | None) -> None:
+    """Cache the access read by access_annotations() on the user, as load_access() would."""
+    user._yardstick_roles = set(groups.split(",")) if groups else set()
+    user._yardstick_org_ids = {int(org_id) for org_id in orgs.split(",")} if orgs else set()
 
 
 def roles_of(user) -> set[Role]:

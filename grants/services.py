@@ -373,17 +373,16 @@ class _ReturnContext:
         """The common case of one well-formed return in one query; None sends the caller to
         load(), whose separate look-ups say precisely what is wrong."""
         target = (
-            ProgrammeTarget.objects.filter(
-                programme_id=item.programme_id, measure_id=item.measure_id,
-                programme__in=programmes_visible_to(user),
-            )
+            ProgrammeTarget.objects.filter(programme_id=item.programme_id, measure_id=item.measure_id)
             .select_related("programme", "measure")
             .only("programme__id", "programme__provider_id", "programme__reference", "programme__start_date",
                   "programme__end_date", "measure__id", "measure__name", "measure__allows_negative")
             .order_by()
             .first()
         )  # fmt: skip
-        if target is None:
+        # Visibility is checked on the row (the user's access is loaded anyway for the permission
+        # check) rather than with a sub-query: that keeps the common case cheap.
+        if target is None or not can_view_programme(user, target.programme):
             return None
         return cls({target.programme_id: target.programme}, {target.measure_id: target.measure},
                    {(target.programme_id, target.measure_id)}, {})  # fmt: skip
