@@ -119,7 +119,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "config.storage.StaticStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -139,6 +139,8 @@ YARDSTICK = {
     "DEMO_LOADERS": ["outcomes.demo.load", "grants.demo.load", "commissioning.demo.load"],
     # Largest file a person may upload (Excel returns, 360Giving JSON), in bytes.
     "MAX_UPLOAD_BYTES": env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024),
+    # Largest 360Giving file manage.py import_360giving reads, in bytes.
+    "MAX_IMPORT_BYTES": env.int("MAX_IMPORT_BYTES", default=50 * 1024 * 1024),
 }
 
 REST_FRAMEWORK = {

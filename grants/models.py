@@ -21,7 +21,7 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     org_id = models.CharField(
-        max_length=60,
+        max_length=200,
         unique=True,
         help_text="360Giving org-id, e.g. GB-CHC-1234567 (charity) or GB-LAE-SWK (local authority).",
     )
@@ -37,7 +37,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(org_id__regex=r"^[A-Z]{2,4}-[A-Z0-9]+-.+$"), name="organisation_org_id_format"
+                condition=Q(org_id__regex=r"^[A-Z0-9]{2,5}-[A-Z0-9]+-.+$"), name="organisation_org_id_format"
             ),
         ]
 

@@ -17,6 +17,21 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 ROLES = ["provider", "provider2", "commissioner", "finance", "anonymous"]
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly, whose request signals would close the database
+    connection mid-test (inside the test's transaction) on PostgreSQL; Django's own test client
+    disconnects them in the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def role_headers(request, provider, provider2, commissioner, finance, portfolio):
     from rest_framework.authtoken.models import Token

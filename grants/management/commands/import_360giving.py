@@ -1,0 +1,71 @@
+"""Import a 360Giving JSON file: organisations, grant programmes as funding streams, grants as
+programmes. Idempotent; an invalid file is rejected with its schema errors and nothing saved."""
+
+import json
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from grants.giving360 import import_package
+from outcomes.errors import ValidationFailed
+
+
+class Command(BaseCommand):
+    help = "Import grants from a 360Giving Data Standard JSON file (validated against the schema first)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="Path to the 360Giving JSON package.")
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=settings.YARDSTICK["MAX_IMPORT_BYTES"],
+            help="Refuse larger files (default from MAX_IMPORT_BYTES).",
+        )
+
+    def handle(self, *args, file: str, max_bytes: int, **options) -> None:
+        data = self._read(file, max_bytes)
+        self.stdout.write(
+            f"Validating {len(data.get('grants', [])) if isinstance(data, dict) else 0} grants "
+            "against the 360Giving schema..."
+        )
+        try:
+            summary = import_package(data, progress=self._progress)
+        except ValidationFailed as exc:
+            problems = exc.errors.get("file", [exc.message])
+            shown = "\n".join(f"  - {p}" for p in problems[:50])
+            more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+            raise CommandError(f"The file was rejected and nothing was saved:\n{shown}{more}") from exc
+        self.stdout.write("")
+        for key, count in sorted(summary.items()):
+            self.stdout.write(f"  {key}: {count}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Import complete. Imported programmes serve the "
+                "'Imported (unclassified)' priority until classified."
+            )
+        )
+
+    def _read(self, path: str, max_bytes: int):
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
+        if len(raw) > max_bytes:
+            raise CommandError(
+                f"{path} is larger than {max_bytes:,} bytes; raise --max-bytes if it is genuine."
+            )
+        try:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc}. Nothing was saved.") from exc
+
+    def _progress(self, done: int, total: int) -> None:
+        if done % 25 and done != total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stdout.flush()
+        self.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} grants", ending="")
+        self.stdout.flush()
