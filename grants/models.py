@@ -300,3 +300,45 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"£{self.amount} to {self.programme.reference} for {self.financial_year} Q{self.quarter}"
+
+
+class SentReminder(models.Model):
+    """One reminder e-mailed to one person about one return (or return slot not yet filled)
+    for one reason; the unique constraint is what makes send_reminders safe to re-run."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Return due soon"
+        LATE = "late", "Return late"
+        AWAITING_VERIFICATION = "awaiting_verification", "Return waiting for verification"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sent_reminders")
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.CASCADE, related_name="sent_reminders")
+    financial_year = FinancialYearField()
+    quarter = QuarterField()
+    revision = models.PositiveIntegerField(
+        default=0,
+        help_text="The return's revision a verification reminder was about; 0 for a return not yet in.",
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "programme", "measure", "financial_year", "quarter", "revision"],
+                name="reminder_sent_once",
+            ),
+            fy_check("financial_year", "reminder_financial_year_format"),
+            quarter_check("quarter", "reminder_quarter_1_4"),
+        ]
+        indexes = [models.Index(fields=["kind", "financial_year", "quarter"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} to {self.recipient} for {self.programme.reference} "
+            f"{self.financial_year} Q{self.quarter}"
+        )
