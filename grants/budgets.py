@@ -1,6 +1,22 @@
-"""Funding stream budgets: awards committed against each stream, and spend returned."""
+"""Funding stream budgets: awards committed against each stream, and spend returned.
 
-from decimal import Decimal
+The rules (docs/finance.md says the same for people):
+
+- A funding stream is one year's budget (its `financial_year`). Every programme it funds commits
+  its whole award against that budget, whatever years the programme runs in.
+- **Awarded** is the sum of the awards of the stream's programmes that are not decommissioned;
+  an award that would take it past the budget is refused (check_stream_capacity).
+- **Available** is budget − awarded.
+- **Spent** is the spend returned on the stream's programmes' outcome returns, submitted or
+  verified (a queried return's spend waits until it is corrected); a programme-quarter's spend
+  counts once, at the largest figure on its returns, as in the value-for-money engine.
+  Decommissioned programmes' spend still counts: the money was spent.
+- **Paid** is what finance officers recorded as paid (payments by results).
+- % spent is spent ÷ budget.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
@@ -30,3 +46,35 @@ def check_stream_capacity(programme: Programme) -> None:
                 ]
             }
         )
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One funding stream's figures, in pounds."""
+
+    budget: Decimal
+    awarded: Decimal
+    spent: Decimal
+    paid: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.budget - self.awarded
+
+    @property
+    def over_committed(self) -> bool:
+        return self.awarded > self.budget
+
+    @property
+    def percent_spent(self) -> Decimal | None:
+        return _percent(self.spent, self.budget)
+
+    @property
+    def percent_awarded(self) -> Decimal | None:
+        return _percent(self.awarded, self.budget)
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -2,9 +2,18 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 
-from grants.models import Organisation, OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
+from grants.budgets import BudgetLine
+from grants.models import (
+    Organisation,
+    OutcomeReturn,
+    Payment,
+    Programme,
+    ProgrammePriority,
+    ProgrammeTarget,
+)
+from grants.payments import Schedule, VerifiedOutcome, schedule
 from grants.permissions import member_organisation_ids
 from grants.roles import is_provider, is_staff_role
 
@@ -107,7 +116,7 @@ def return_slots(user, *, today, window_days: int, programme_ids=None) -> list[d
     from outcomes.periods import Quarter
 
     targets = ProgrammeTarget.objects.filter(programme__in=programmes_visible_to(user)).select_related(
-        "programme", "measure"
+        "programme__provider", "measure"
     )
     if programme_ids is not None:
         targets = targets.filter(programme_id__in=programme_ids)
@@ -146,3 +155,122 @@ def returns_awaiting_review(user) -> QuerySet[OutcomeReturn]:
         .select_related("programme__provider", "measure", "submitted_by")
         .order_by("submitted_at", "id")
     )
+
+
+# --- budgets and payments by results ---------------------------------------------------------
+
+
+def spend_by_programme(programme_ids) -> dict[int, Decimal]:
+    """Spend returned per programme (see grants.budgets for the rule): one query."""
+    rows = (
+        OutcomeReturn.objects.filter(programme_id__in=programme_ids, spend__isnull=False)
+        .exclude(status=OutcomeReturn.Status.QUERIED)
+        .order_by()
+        .values("programme_id", "financial_year", "quarter")
+        .annotate(spend=Max("spend"))
+        .values_list("programme_id", "spend")
+    )
+    spent: dict[int, Decimal] = {}
+    for programme_id, spend in rows:
+        spent[programme_id] = spent.get(programme_id, Decimal("0")) + spend
+    return spent
+
+
+def paid_by_programme(programme_ids) -> dict[int, Decimal]:
+    rows = (
+        Payment.objects.filter(programme_id__in=programme_ids)
+        .order_by()
+        .values("programme_id")
+        .annotate(total=Sum("amount"))
+        .values_list("programme_id", "total")
+    )
+    return dict(rows)
+
+
+def stream_budgets(streams) -> dict[int, BudgetLine]:
+    """Each stream's budget line (budget, awarded, spent, paid), in three queries for any number
+    of streams."""
+    streams = list(streams)
+    programmes = list(
+        Programme.objects.filter(funding_stream__in=[s.pk for s in streams])
+        .order_by()
+        .values_list("pk", "funding_stream_id", "award_amount", "status")
+    )
+    ids = [pk for pk, *_ in programmes]
+    spent, paid = spend_by_programme(ids), paid_by_programme(ids)
+    totals = {s.pk: {"awarded": Decimal("0"), "spent": Decimal("0"), "paid": Decimal("0")} for s in streams}
+    for pk, stream_id, award, status in programmes:
+        line = totals[stream_id]
+        if status != Programme.Status.DECOMMISSIONED:
+            line["awarded"] += award
+        line["spent"] += spent.get(pk, Decimal("0"))
+        line["paid"] += paid.get(pk, Decimal("0"))
+    return {s.pk: BudgetLine(budget=s.budget, **totals[s.pk]) for s in streams}
+
+
+def stream_programmes(stream) -> list[dict]:
+    """A stream's programmes with their award, spend and payments: three queries."""
+    programmes = list(stream.programmes.select_related("provider").order_by("reference"))
+    ids = [p.pk for p in programmes]
+    spent, paid = spend_by_programme(ids), paid_by_programme(ids)
+    return [
+        {
+            "programme": p,
+            "counted": p.status != Programme.Status.DECOMMISSIONED,
+            "spent": spent.get(p.pk, Decimal("0")),
+            "paid": paid.get(p.pk, Decimal("0")),
+        }
+        for p in programmes
+    ]
+
+
+def payments_visible_to(user) -> QuerySet[Payment]:
+    return Payment.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def pbr_programmes_visible_to(user) -> QuerySet[Programme]:
+    return programmes_visible_to(user).filter(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS)
+
+
+def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
+    """The payment-by-results schedule of each programme, in three queries for any number."""
+    programmes = list(programmes)
+    ids = [p.pk for p in programmes]
+    tariffs: dict[int, dict] = {pk: {} for pk in ids}
+    for pid, mid, fy, q, tariff in ProgrammeTarget.objects.filter(programme_id__in=ids).values_list(
+        "programme_id", "measure_id", "financial_year", "quarter", "tariff"
+    ):
+        tariffs[pid][(mid, fy, q)] = tariff
+    verified: dict[int, list] = {pk: [] for pk in ids}
+    for pid, mid, name, fy, q, value in (
+        OutcomeReturn.objects.filter(programme_id__in=ids, status=OutcomeReturn.Status.VERIFIED)
+        .order_by()
+        .values_list("programme_id", "measure_id", "measure__name", "financial_year", "quarter", "value")
+    ):
+        verified[pid].append(VerifiedOutcome(mid, name, fy, q, value))
+    paid: dict[int, dict] = {pk: {} for pk in ids}
+    for pid, fy, q, total in (
+        Payment.objects.filter(programme_id__in=ids)
+        .order_by()
+        .values("programme_id", "financial_year", "quarter")
+        .annotate(total=Sum("amount"))
+        .values_list("programme_id", "financial_year", "quarter", "total")
+    ):
+        paid[pid][(fy, q)] = total
+    return {
+        p.pk: schedule(
+            start=p.start_date,
+            end=p.end_date,
+            award=p.award_amount,
+            service_fee=p.service_fee,
+            tariffs=tariffs[p.pk],
+            verified=verified[p.pk],
+            paid=paid[p.pk],
+            today=today,
+        )
+        for p in programmes
+    }
+
+
+def payment_schedule(programme: Programme, *, today) -> Schedule:
+    return payment_schedules([programme], today=today)[programme.pk]

@@ -18,16 +18,18 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from grants.budgets import check_stream_capacity
-from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
+from grants.models import OutcomeReturn, Payment, Programme, ProgrammePriority, ProgrammeTarget
 from grants.permissions import (
     can_change_programme,
+    can_record_payment,
     can_review_return,
     can_submit_return,
     can_view_programme,
 )
-from grants.selectors import programmes_visible_to
+from grants.selectors import payment_schedule, programmes_visible_to
 from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from outcomes.models import OutcomeMeasure, Priority
+from outcomes.money import gbp
 from outcomes.periods import PeriodError, Quarter
 
 MAX_BULK_RETURNS = 5000
@@ -338,6 +340,86 @@ def target_delete(*, user, target: ProgrammeTarget) -> None:
     with transaction.atomic():
         target._history_user = user
         target.delete()
+
+
+# --- payments by results --------------------------------------------------------------------
+
+
+def payment_record(
+    *,
+    user,
+    programme: Programme,
+    financial_year: str,
+    quarter: int,
+    amount: Decimal,
+    paid_on: date,
+    reference: str = "",
+    today: date | None = None,
+) -> Payment:
+    """Record money paid to a payment-by-results programme for one of its quarters (finance
+    officers). The quarter must be the programme's and have started; the payment may not take
+    what is paid for the quarter past what is due for it (grants.payments has the rules). The
+    programme row is locked while checking, so two payments at once cannot both pass."""
+    if not can_view_programme(user, programme):
+        raise NotFound("No programme with that id is visible to you.")
+    if not can_record_payment(user):
+        raise NotPermitted("Only finance officers can record payments.")
+    today = today or timezone.localdate()
+    reference = (reference or "").strip()
+    if programme.commissioning_model != Programme.Model.PAYMENT_BY_RESULTS:
+        raise ValidationFailed(
+            {
+                "programme": [
+                    f"{programme.reference} is a {programme.get_commissioning_model_display().lower()}, "
+                    "not payment by results, so it has no payments schedule."
+                ]
+            }
+        )
+    if amount <= 0:
+        raise ValidationFailed({"amount": ["A payment must be more than £0."]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed(
+            {"amount": ["Give the amount in pounds and pence (2 decimal places at most)."]}
+        )
+    period = _parse_quarter(financial_year, quarter)
+    _check_within_dates(period, programme)
+    if period.start > today:
+        raise ValidationFailed(
+            {"quarter": [f"{period} has not started yet (it starts on {period.start:%d %B %Y})."]}
+        )
+    if paid_on > today:
+        raise ValidationFailed({"paid_on": ["The payment date cannot be in the future."]})
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        if reference and Payment.objects.filter(programme=locked, reference=reference).exists():
+            raise Conflict(
+                f'A payment with reference "{reference}" is already recorded for {locked.reference}.',
+                field="reference",
+            )
+        row = payment_schedule(locked, today=today).find(period.financial_year.label, period.number)
+        if amount > row.outstanding:
+            raise ValidationFailed(
+                {
+                    "amount": [
+                        f"This payment of {gbp(amount, pence=True)} would overpay {period}: "
+                        f"{gbp(row.due, pence=True)} is due for it and {gbp(row.paid, pence=True)} is "
+                        f"already paid, so at most {gbp(max(row.outstanding, Decimal('0')), pence=True)} "
+                        "can be paid now."
+                    ]
+                }
+            )
+        payment = Payment(
+            programme=locked,
+            financial_year=period.financial_year.label,
+            quarter=period.number,
+            amount=amount,
+            paid_on=paid_on,
+            reference=reference,
+            recorded_by=user,
+        )
+        _clean(payment)
+        _save(payment, user)
+        return payment
 
 
 # --- helpers ---------------------------------------------------------------------------------

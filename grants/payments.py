@@ -1,0 +1,183 @@
+"""Payment by results: what a programme has earned each quarter. Pure computation on plain
+values (no database, no HTTP); grants.selectors feeds it and grants.services checks payments
+against it. Every amount is a Decimal in pounds, rounded to the penny.
+
+The rules (docs/finance.md says the same for people):
+
+- A programme's quarters are every financial quarter its dates touch (start to end inclusive).
+- Service fee: the fixed fee over the whole programme is spread evenly over those quarters in
+  whole pence; the pence left over by the division are paid in the final quarter, so the shares
+  add up to the fee exactly.
+- Outcome payments: for each measure, the quarter's **verified** return value × the tariff set on
+  the programme's target for that measure and quarter. Submitted or queried returns earn nothing
+  until verified. A negative value earns nothing (no claw-back). A verified value with no tariff
+  for its quarter earns nothing and is shown as unpriced.
+- The award is the ceiling: taking quarters in order, a quarter's due is cut so that the
+  cumulative due never exceeds the award (the award is what the funding stream committed).
+  The amount cut is shown as `capped`.
+- A quarter's payment can be made once the quarter has started; "due to date" adds up the
+  quarters that have started. Outstanding = due − paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from outcomes.periods import Quarter, quarters_between
+
+ZERO = Decimal("0.00")
+PENNY = Decimal("0.01")
+
+
+def pence(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class VerifiedOutcome:
+    """One verified return: measure, quarter and value."""
+
+    measure_id: int
+    measure_name: str
+    financial_year: str
+    quarter: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    measure_id: int
+    measure_name: str
+    verified_value: Decimal
+    tariff: Decimal | None
+    amount: Decimal
+
+    @property
+    def unpriced(self) -> bool:
+        return self.tariff is None
+
+
+@dataclass
+class QuarterDue:
+    quarter: Quarter
+    fee_share: Decimal
+    outcome_payment: Decimal
+    capped: Decimal
+    paid: Decimal
+    started: bool
+    lines: list[OutcomeLine] = field(default_factory=list)
+
+    @property
+    def due(self) -> Decimal:
+        return self.fee_share + self.outcome_payment - self.capped
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.paid
+
+    @property
+    def financial_year(self) -> str:
+        return self.quarter.financial_year.label
+
+    @property
+    def number(self) -> int:
+        return self.quarter.number
+
+
+@dataclass
+class Schedule:
+    award: Decimal
+    service_fee: Decimal
+    quarters: list[QuarterDue]
+
+    def find(self, financial_year: str, quarter: int) -> QuarterDue | None:
+        for row in self.quarters:
+            if row.financial_year == financial_year and row.number == quarter:
+                return row
+        return None
+
+    @property
+    def total_due(self) -> Decimal:
+        """Everything the programme has earned so far, including quarters not yet started."""
+        return sum((q.due for q in self.quarters), ZERO)
+
+    @property
+    def due_to_date(self) -> Decimal:
+        return sum((q.due for q in self.quarters if q.started), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((q.paid for q in self.quarters), ZERO)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due_to_date - self.paid
+
+    @property
+    def outcome_payments(self) -> Decimal:
+        return sum((q.outcome_payment for q in self.quarters), ZERO)
+
+    @property
+    def capped(self) -> Decimal:
+        return sum((q.capped for q in self.quarters), ZERO)
+
+
+def fee_shares(service_fee: Decimal, count: int) -> list[Decimal]:
+    """The fee spread evenly over `count` quarters in whole pence, the remainder in the last."""
+    if count <= 0:
+        return []
+    fee = pence(service_fee)
+    share = (fee / count).quantize(PENNY, rounding=ROUND_DOWN)
+    return [share] * (count - 1) + [fee - share * (count - 1)]
+
+
+def schedule(
+    *,
+    start: date,
+    end: date,
+    award: Decimal,
+    service_fee: Decimal,
+    tariffs: dict[tuple[int, str, int], Decimal | None],
+    verified: Iterable[VerifiedOutcome],
+    paid: dict[tuple[str, int], Decimal],
+    today: date,
+) -> Schedule:
+    """The payment schedule of one payment-by-results programme.
+
+    `tariffs` maps (measure id, financial year, quarter) to the target's tariff; `paid` maps
+    (financial year, quarter) to the total already paid for that quarter.
+    """
+    quarters = list(quarters_between(start, end))
+    shares = fee_shares(service_fee, len(quarters))
+    lines: dict[tuple[str, int], list[OutcomeLine]] = {}
+    for outcome in sorted(verified, key=lambda o: (o.measure_name, o.measure_id)):
+        key = (outcome.financial_year, outcome.quarter)
+        tariff = tariffs.get((outcome.measure_id, outcome.financial_year, outcome.quarter))
+        amount = ZERO if tariff is None else pence(max(outcome.value, Decimal("0")) * tariff)
+        lines.setdefault(key, []).append(
+            OutcomeLine(outcome.measure_id, outcome.measure_name, outcome.value, tariff, amount)
+        )
+    rows, cumulative, ceiling = [], ZERO, pence(award)
+    for quarter, share in zip(quarters, shares, strict=True):
+        key = (quarter.financial_year.label, quarter.number)
+        quarter_lines = lines.get(key, [])
+        outcome_payment = sum((line.amount for line in quarter_lines), ZERO)
+        earned = share + outcome_payment
+        allowed = max(ceiling - cumulative, ZERO)
+        capped = max(earned - allowed, ZERO)
+        cumulative += earned - capped
+        rows.append(
+            QuarterDue(
+                quarter=quarter,
+                fee_share=share,
+                outcome_payment=outcome_payment,
+                capped=capped,
+                paid=pence(paid.get(key, ZERO)),
+                started=quarter.start <= today,
+                lines=quarter_lines,
+            )
+        )
+    return Schedule(award=pence(award), service_fee=pence(service_fee), quarters=rows)

@@ -1,0 +1,224 @@
+"""Payment by results: the due computation (worked examples) and the rules for recording payments."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from grants import selectors, services
+from grants.models import OutcomeReturn, Payment, Programme
+from grants.payments import VerifiedOutcome, fee_shares, schedule
+from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from tests.factories import (
+    OutcomeMeasureFactory,
+    OutcomeReturnFactory,
+    ProgrammeFactory,
+    ProgrammeTargetFactory,
+)
+
+D = Decimal
+TODAY = date(2011, 6, 1)
+
+
+# --- the pure computation ----------------------------------------------------------------------
+
+
+def test_fee_shares_are_even_in_pence_with_the_remainder_last():
+    assert fee_shares(D("10000"), 3) == [D("3333.33"), D("3333.33"), D("3333.34")]
+    assert sum(fee_shares(D("10000"), 3)) == D("10000.00")
+    assert fee_shares(D("0"), 4) == [D("0.00")] * 4
+    assert fee_shares(D("8000"), 8) == [D("1000.00")] * 8
+
+
+def _example(award="60000", verified=None, paid=None, today=TODAY):
+    """docs/finance.md's worked example: 1 April to 31 December 2009 (three quarters), a £10,000
+    service fee, £500 per job entry (measure 1) and £1,200 per person not reconvicted (measure 2)."""
+    tariffs = {}
+    for q in (1, 2, 3):
+        tariffs[(1, "2009/10", q)] = D("500")
+        tariffs[(2, "2009/10", q)] = D("1200")
+    verified = verified if verified is not None else [
+        VerifiedOutcome(1, "Job entries", "2009/10", 1, D("4")),
+        VerifiedOutcome(1, "Job entries", "2009/10", 2, D("6")),
+        VerifiedOutcome(2, "Not reconvicted", "2009/10", 2, D("2")),
+    ]  # fmt: skip
+    return schedule(
+        start=date(2009, 4, 1),
+        end=date(2009, 12, 31),
+        award=D(award),
+        service_fee=D("10000"),
+        tariffs=tariffs,
+        verified=verified,
+        paid=paid or {},
+        today=today,
+    )
+
+
+def test_worked_example_due_per_quarter():
+    s = _example()
+    assert [(q.financial_year, q.number) for q in s.quarters] == [
+        ("2009/10", 1),
+        ("2009/10", 2),
+        ("2009/10", 3),
+    ]
+    assert [q.fee_share for q in s.quarters] == [D("3333.33"), D("3333.33"), D("3333.34")]
+    assert [q.outcome_payment for q in s.quarters] == [D("2000.00"), D("5400.00"), D("0.00")]
+    assert [q.due for q in s.quarters] == [D("5333.33"), D("8733.33"), D("3333.34")]
+    assert s.total_due == s.due_to_date == D("17400.00")
+    assert s.capped == D("0.00")
+    assert s.outstanding == D("17400.00")
+
+
+def test_award_caps_the_cumulative_due():
+    s = _example(award="15000")
+    assert [q.due for q in s.quarters] == [D("5333.33"), D("8733.33"), D("933.34")]
+    assert s.quarters[2].capped == D("2400.00")
+    assert s.total_due == D("15000.00")
+
+
+def test_payments_reduce_outstanding_and_future_quarters_are_not_yet_due():
+    s = _example(paid={("2009/10", 1): D("5333.33")}, today=date(2009, 8, 1))
+    assert [q.started for q in s.quarters] == [True, True, False]
+    assert s.due_to_date == D("14066.66")
+    assert s.paid == D("5333.33")
+    assert s.outstanding == D("8733.33")
+    assert s.find("2009/10", 1).outstanding == D("0.00")
+
+
+def test_negative_values_earn_nothing_and_missing_tariffs_are_unpriced():
+    s = _example(
+        verified=[
+            VerifiedOutcome(1, "Job entries", "2009/10", 1, D("-3")),
+            VerifiedOutcome(3, "No tariff", "2009/10", 1, D("5")),
+            VerifiedOutcome(1, "Job entries", "2009/10", 2, D("2.5")),
+        ]
+    )
+    q1, q2 = s.quarters[0], s.quarters[1]
+    assert q1.outcome_payment == D("0.00")
+    assert [line.unpriced for line in q1.lines] == [False, True]
+    assert q2.outcome_payment == D("1250.00")
+
+
+# --- the database: only verified returns count ----------------------------------------------------
+
+
+@pytest.fixture
+def pbr(db, org_a, finance):
+    """A PbR programme running 2009/10 Q1-Q3 with £500 per job entry, a £10,000 fee and a £60,000 award."""
+    programme = ProgrammeFactory(
+        provider=org_a,
+        commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
+        award_amount=D("60000"),
+        service_fee=D("10000"),
+        start_date=date(2009, 4, 1),
+        end_date=date(2009, 12, 31),
+    )
+    jobs = OutcomeMeasureFactory(name="Job entries")
+    for q in (1, 2, 3):
+        ProgrammeTargetFactory(programme=programme, measure=jobs, quarter=q, tariff=D("500"))
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=1, value=D("4"),
+                         status=OutcomeReturn.Status.VERIFIED)  # fmt: skip
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=2, value=D("6"))  # submitted only
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=3, value=D("9"),
+                         status=OutcomeReturn.Status.QUERIED, query_reason="Evidence?")  # fmt: skip
+    return programme
+
+
+def test_unverified_returns_are_not_paid_for(pbr):
+    s = selectors.payment_schedule(pbr, today=TODAY)
+    assert [q.outcome_payment for q in s.quarters] == [D("2000.00"), D("0.00"), D("0.00")]
+    assert s.due_to_date == D("12000.00")
+
+
+def test_schedules_for_many_programmes_take_three_queries(pbr, django_assert_num_queries):
+    others = [
+        ProgrammeFactory(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS, service_fee=D("800"))
+        for _ in range(5)
+    ]
+    with django_assert_num_queries(3):
+        schedules = selectors.payment_schedules([pbr, *others], today=TODAY)
+    assert schedules[others[0].pk].total_due == D("800.00")
+
+
+# --- recording payments ------------------------------------------------------------------------------
+
+
+def _pay(user, programme, amount="1000", quarter=1, **kwargs):
+    return services.payment_record(
+        user=user,
+        programme=programme,
+        financial_year=kwargs.pop("financial_year", "2009/10"),
+        quarter=quarter,
+        amount=D(amount),
+        paid_on=kwargs.pop("paid_on", date(2009, 8, 1)),
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_finance_officer_records_a_payment_with_history(pbr, finance):
+    payment = _pay(finance, pbr, "5333.33", reference="REM-1")
+    assert payment.recorded_by == finance
+    assert payment.history.get().history_user == finance
+    assert selectors.payment_schedule(pbr, today=TODAY).find("2009/10", 1).outstanding == D("0.00")
+
+
+def test_overpayment_is_refused_and_nothing_saved(pbr, finance):
+    _pay(finance, pbr, "5000")
+    with pytest.raises(ValidationFailed) as exc:
+        _pay(finance, pbr, "333.34")
+    assert exc.value.errors["amount"] == [
+        "This payment of £333.34 would overpay 2009/10 Q1: £5,333.33 is due for it and £5,000.00 is "
+        "already paid, so at most £333.33 can be paid now."
+    ]
+    assert Payment.objects.count() == 1
+    _pay(finance, pbr, "333.33")  # exactly the outstanding is fine
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amount": "0"}, "amount"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "1.005"}, "amount"),
+        ({"financial_year": "2010/11", "quarter": 1}, "quarter"),  # after the programme ends
+        ({"financial_year": "2009/10", "quarter": 5}, "quarter"),
+        ({"financial_year": "2009-10"}, "financial_year"),
+        ({"paid_on": date(2012, 1, 1)}, "paid_on"),  # in the future
+    ],
+)
+def test_invalid_payments_are_refused(pbr, finance, kwargs, field):
+    with pytest.raises(ValidationFailed) as exc:
+        _pay(finance, pbr, **kwargs)
+    assert field in exc.value.errors
+    assert not Payment.objects.exists()
+
+
+def test_quarter_not_yet_started_cannot_be_paid(pbr, finance):
+    with pytest.raises(ValidationFailed, match="has not started yet"):
+        services.payment_record(
+            user=finance, programme=pbr, financial_year="2009/10", quarter=3, amount=D("10"),
+            paid_on=date(2009, 8, 1), today=date(2009, 8, 1),
+        )  # fmt: skip
+
+
+def test_duplicate_reference_is_a_conflict(pbr, finance):
+    _pay(finance, pbr, "100", reference="REM-1")
+    with pytest.raises(Conflict):
+        _pay(finance, pbr, "100", reference="REM-1")
+
+
+def test_grant_programmes_have_no_payments_schedule(finance, org_a):
+    grant = ProgrammeFactory(provider=org_a)
+    with pytest.raises(ValidationFailed, match="not payment by results"):
+        _pay(finance, grant, "100")
+
+
+def test_only_finance_officers_record_payments(pbr, commissioner, provider, provider2, admin_user):
+    with pytest.raises(NotPermitted):
+        _pay(commissioner, pbr)
+    with pytest.raises(NotPermitted):
+        _pay(provider, pbr)  # the provider's own programme: may see, may not record
+    with pytest.raises(NotFound):
+        _pay(provider2, pbr)  # another organisation's: not even visible
+    _pay(admin_user, pbr)
