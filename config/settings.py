@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.YardstickAdminConfig",  # django.contrib.admin with extra pages
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "outcomes",
     "grants",
     "commissioning",
+    "audit",
     "api",
 ]
 
@@ -81,6 +82,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://yardstick")}
+
+# E-mail (return reminders): EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587,
+# smtp+ssl://...:465 or consolemail:// (the default: e-mails are printed, not sent);
+# EMAIL_BACKEND, if set, overrides the backend EMAIL_URL names.
+_EMAIL = {k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v}
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_EMAIL.pop("EMAIL_BACKEND"))
+globals().update(_EMAIL)  # EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS...
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Yardstick <yardstick@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Background jobs (outcomes.jobs.enqueue): TASK_BACKEND=database queues them for
 # `manage.py db_worker`; unset, they run inline in the request.
@@ -141,6 +152,8 @@ YARDSTICK = {
     "MAX_UPLOAD_BYTES": env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024),
     # Largest 360Giving file manage.py import_360giving reads, in bytes.
     "MAX_IMPORT_BYTES": env.int("MAX_IMPORT_BYTES", default=50 * 1024 * 1024),
+    # The address people reach Yardstick at (https://yardstick.example.org), for links in e-mails.
+    "SITE_URL": env.str("SITE_URL", default=""),
 }
 
 REST_FRAMEWORK = {

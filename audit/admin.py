@@ -1,0 +1,40 @@
+"""The audit log in the admin: a read-only page with the same filters as GET /api/audit/."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+
+from audit.forms import AuditFilterForm
+from audit.selectors import AuditFilter, audit_log
+from grants.roles import is_staff_role
+
+
+def audit_log_view(request):
+    if not is_staff_role(request.user):
+        raise PermissionDenied("The audit log is for commissioners, finance officers and admins.")
+    form = AuditFilterForm(request.GET or None)
+    criteria = form.criteria() if form.is_valid() else AuditFilter()
+    page = Paginator(audit_log(criteria), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Audit log",
+        "subtitle": None,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return TemplateResponse(request, "admin/audit/log.html", context)
+
+
+admin.site.register_view(
+    "audit/",
+    audit_log_view,
+    name="audit-log",
+    title="Audit log",
+    app_label="audit",
+    app_name="Audit",
+    allowed=is_staff_role,
+)
