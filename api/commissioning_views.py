@@ -1,8 +1,5 @@
 """API for review rounds: rounds, scores, conflicts, decisions, and the value-for-money table."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -19,6 +16,7 @@ from commissioning import selectors, services
 from commissioning.models import Criterion, ReviewRound
 from commissioning.permissions import can_see_all_scores
 from grants.selectors import programmes_visible_to
+from outcomes import spreadsheets
 from outcomes.errors import NotPermitted, ValidationFailed
 
 
@@ -262,35 +260,26 @@ def _filtered_vfm(rows: list[dict], params) -> list[dict]:
     return sorted(present, key=lambda r: r[key], reverse=ordering.startswith("-")) + missing
 
 
-def _csv(rows: list[dict], filename: str) -> HttpResponse:
-    out = io.StringIO()
+def _table(rows: list[dict]) -> tuple[list[str], list[list]]:
     columns = list(s.VfmRowSerializer().fields)
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "flags": "; ".join(row["flags"])})
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return columns, [[("; ".join(row[c]) if c == "flags" else row[c]) for c in columns] for row in rows]
+
+
+def _csv(rows: list[dict], filename: str) -> HttpResponse:
+    columns, table = _table(rows)
+    return spreadsheets.download("csv", columns, table, filename=filename.removesuffix(".csv"))
 
 
 def _xlsx(rows: list[dict], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Value for money"
-    columns = list(s.VfmRowSerializer().fields)
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([("; ".join(row[c]) if c == "flags" else row[c]) for c in columns])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    columns, table = _table(rows)
+    return spreadsheets.download(
+        "xlsx",
+        columns,
+        table,
+        filename=filename.removesuffix(".xlsx"),
+        sheet="Value for money",
+        money=("award", "cost", "benefit"),
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _valid(serializer_class, data) -> dict:

@@ -1,7 +1,53 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from grants import models
+from grants.budgets import check_budget_covers_awards, check_stream_capacity
+from outcomes.errors import DomainError, ValidationFailed
+
+
+class FundingStreamForm(forms.ModelForm):
+    """The admin runs the same budget rule as the services: awards may not exceed the budget."""
+
+    class Meta:
+        model = models.FundingStream
+        fields = ["name", "code", "funder", "financial_year", "budget", "description"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("budget") is not None:
+            try:
+                check_budget_covers_awards(self.instance, data["budget"])
+            except ValidationFailed as exc:
+                raise ValidationError(exc.errors) from None
+        return data
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = models.Programme
+        fields = [
+            "reference", "title", "description", "provider", "funding_stream", "award_amount",
+            "start_date", "end_date", "status", "commissioning_model", "service_fee", "evidence_grade",
+            "attribution", "themes", "wards",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("funding_stream") and data.get("award_amount") is not None:
+            candidate = models.Programme(
+                pk=self.instance.pk,
+                funding_stream=data["funding_stream"],
+                award_amount=data["award_amount"],
+                status=data.get("status") or self.instance.status,
+            )
+            try:
+                check_stream_capacity(candidate)
+            except ValidationFailed as exc:
+                raise ValidationError(exc.errors) from None
+        return data
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +74,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(models.FundingStream)
 class FundingStreamAdmin(SimpleHistoryAdmin):
+    form = FundingStreamForm
     list_display = ["name", "financial_year", "funder", "budget"]
     list_filter = ["financial_year", "funder"]
     search_fields = ["name", "code"]
@@ -47,6 +94,7 @@ class ProgrammeTargetInline(admin.TabularInline):
 
 @admin.register(models.Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
+    form = ProgrammeForm
     list_display = [
         "reference",
         "title",
@@ -95,9 +143,49 @@ class OutcomeReturnAdmin(SimpleHistoryAdmin):
         return False
 
 
+class PaymentForm(forms.ModelForm):
+    """Adding a payment in the admin runs the same checks as the Payments page and the API."""
+
+    class Meta:
+        model = models.Payment
+        fields = ["programme", "financial_year", "quarter", "amount", "paid_on", "reference"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            from grants.services import payment_prepare
+
+            try:
+                payment_prepare(user=self.acting_user, **data)
+            except DomainError as exc:
+                errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: [exc.message]}
+                raise ValidationError(
+                    {k if k in self.fields else None: v for k, v in errors.items()}
+                ) from None
+        return data
+
+
 @admin.register(models.Payment)
 class PaymentAdmin(SimpleHistoryAdmin):
+    form = PaymentForm
     list_display = ["programme", "financial_year", "quarter", "amount", "paid_on", "reference"]
     list_filter = ["financial_year", "quarter"]
     search_fields = ["programme__reference", "reference"]
     autocomplete_fields = ["programme"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.recorded_by = request.user
+        obj._history_user = request.user
+        obj.save()
+
+    # A payment records money that left the bank: kept as recorded, never edited or deleted here.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

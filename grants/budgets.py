@@ -28,14 +28,19 @@ from outcomes.money import gbp
 def check_stream_capacity(programme: Programme) -> None:
     """Refuse an award that would take its stream's awards past the stream's budget.
 
-    Locks the stream row (select_for_update) so that two awards made at the same moment cannot
-    both pass; call inside the transaction that saves the programme.
+    A change that does not add to the stream's commitment (a decommissioned programme, a lower
+    award, a new title) always passes, even where a lowered budget already left the stream
+    over-committed. Locks the stream row (select_for_update) so that two awards made at the same
+    moment cannot both pass; call inside the transaction that saves the programme.
     """
+    if programme.status == Programme.Status.DECOMMISSIONED:
+        return
     stream = FundingStream.objects.select_for_update().get(pk=programme.funding_stream_id)
-    others = Programme.objects.filter(funding_stream=stream).exclude(pk=programme.pk).exclude(
-        status=Programme.Status.DECOMMISSIONED
-    ).aggregate(total=Sum("award_amount"))["total"] or Decimal("0")
-    if others + programme.award_amount > stream.budget:
+    counted = Programme.objects.filter(funding_stream=stream).exclude(status=Programme.Status.DECOMMISSIONED)
+    before = _total(counted)
+    others = _total(counted.exclude(pk=programme.pk)) if programme.pk else before
+    after = others + programme.award_amount
+    if after > stream.budget and after > before:
         available = max(stream.budget - others, Decimal("0"))
         raise ValidationFailed(
             {
@@ -46,6 +51,29 @@ def check_stream_capacity(programme: Programme) -> None:
                 ]
             }
         )
+
+
+def check_budget_covers_awards(stream: FundingStream, budget: Decimal) -> None:
+    """Refuse a budget lower than what the stream has already awarded (locks the stream row)."""
+    if stream.pk is None:
+        return
+    FundingStream.objects.select_for_update().filter(pk=stream.pk).first()
+    awarded = _total(
+        Programme.objects.filter(funding_stream_id=stream.pk).exclude(status=Programme.Status.DECOMMISSIONED)
+    )
+    if budget < awarded:
+        raise ValidationFailed(
+            {
+                "budget": [
+                    f"{gbp(awarded)} is already awarded from {stream}, so its budget cannot be "
+                    f"{gbp(budget)}; reduce or decommission awards first."
+                ]
+            }
+        )
+
+
+def _total(programmes) -> Decimal:
+    return programmes.aggregate(total=Sum("award_amount"))["total"] or Decimal("0")
 
 
 @dataclass(frozen=True)

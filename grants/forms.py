@@ -45,3 +45,20 @@ class ReturnsUploadForm(forms.Form):
 
 class QueryForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class PaymentForm(forms.Form):
+    """Record a payment to a payment-by-results programme; grants.services checks the rules."""
+
+    programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
+    financial_year = forms.CharField(max_length=7, help_text='The quarter paid for: year, e.g. "2010/11".')
+    quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Amount (£)", min_value=0.01)
+    paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Paid on")
+    reference = forms.CharField(
+        max_length=60, required=False, help_text="The remittance or ledger reference (optional)."
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

@@ -360,6 +360,34 @@ def payment_record(
     officers). The quarter must be the programme's and have started; the payment may not take
     what is paid for the quarter past what is due for it (grants.payments has the rules). The
     programme row is locked while checking, so two payments at once cannot both pass."""
+    with transaction.atomic():
+        payment = payment_prepare(
+            user=user,
+            programme=programme,
+            financial_year=financial_year,
+            quarter=quarter,
+            amount=amount,
+            paid_on=paid_on,
+            reference=reference,
+            today=today,
+        )
+        _save(payment, user)
+        return payment
+
+
+def payment_prepare(
+    *,
+    user,
+    programme: Programme,
+    financial_year: str,
+    quarter: int,
+    amount: Decimal,
+    paid_on: date,
+    reference: str = "",
+    today: date | None = None,
+) -> Payment:
+    """Check a payment and return it unsaved, with the programme row locked until the caller's
+    transaction ends (payment_record saves it; the admin's add form uses it to validate)."""
     if not can_view_programme(user, programme):
         raise NotFound("No programme with that id is visible to you.")
     if not can_record_payment(user):
@@ -378,9 +406,7 @@ def payment_record(
     if amount <= 0:
         raise ValidationFailed({"amount": ["A payment must be more than £0."]})
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed(
-            {"amount": ["Give the amount in pounds and pence (2 decimal places at most)."]}
-        )
+        raise ValidationFailed({"amount": ["Give the amount in pounds and pence."]})
     period = _parse_quarter(financial_year, quarter)
     _check_within_dates(period, programme)
     if period.start > today:
@@ -389,37 +415,35 @@ def payment_record(
         )
     if paid_on > today:
         raise ValidationFailed({"paid_on": ["The payment date cannot be in the future."]})
-    with transaction.atomic():
-        locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        if reference and Payment.objects.filter(programme=locked, reference=reference).exists():
-            raise Conflict(
-                f'A payment with reference "{reference}" is already recorded for {locked.reference}.',
-                field="reference",
-            )
-        row = payment_schedule(locked, today=today).find(period.financial_year.label, period.number)
-        if amount > row.outstanding:
-            raise ValidationFailed(
-                {
-                    "amount": [
-                        f"This payment of {gbp(amount, pence=True)} would overpay {period}: "
-                        f"{gbp(row.due, pence=True)} is due for it and {gbp(row.paid, pence=True)} is "
-                        f"already paid, so at most {gbp(max(row.outstanding, Decimal('0')), pence=True)} "
-                        "can be paid now."
-                    ]
-                }
-            )
-        payment = Payment(
-            programme=locked,
-            financial_year=period.financial_year.label,
-            quarter=period.number,
-            amount=amount,
-            paid_on=paid_on,
-            reference=reference,
-            recorded_by=user,
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    if reference and Payment.objects.filter(programme=locked, reference=reference).exists():
+        raise Conflict(
+            f'A payment with reference "{reference}" is already recorded for {locked.reference}.',
+            field="reference",
         )
-        _clean(payment)
-        _save(payment, user)
-        return payment
+    row = payment_schedule(locked, today=today).find(period.financial_year.label, period.number)
+    if amount > row.outstanding:
+        raise ValidationFailed(
+            {
+                "amount": [
+                    f"This payment of {gbp(amount, pence=True)} would overpay {period}: "
+                    f"{gbp(row.due, pence=True)} is due for it and {gbp(row.paid, pence=True)} is "
+                    f"already paid, so at most {gbp(max(row.outstanding, Decimal('0')), pence=True)} "
+                    "can be paid now."
+                ]
+            }
+        )
+    payment = Payment(
+        programme=locked,
+        financial_year=period.financial_year.label,
+        quarter=period.number,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=user,
+    )
+    _clean(payment)
+    return payment
 
 
 # --- helpers ---------------------------------------------------------------------------------

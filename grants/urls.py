@@ -1,6 +1,6 @@
 """Web pages for the portfolio: dashboard, programmes, priorities."""
 
-from django.urls import path
+from django.urls import include, path
 
 from grants import views, views_indicators, views_returns
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("returns/<int:pk>/edit/", views_returns.return_edit, name="return-edit"),
     path("returns/<int:pk>/verify/", views_returns.return_verify, name="return-verify"),
     path("returns/<int:pk>/query/", views_returns.return_query, name="return-query"),
+    path("", include("grants.urls_finance")),
 ]

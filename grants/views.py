@@ -50,8 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
+def filtered_programmes(request: HttpRequest) -> tuple:
+    """The programmes list's filters (stream, status, q), shared with its CSV/Excel export."""
     programmes = selectors.programme_list(request.user).order_by("reference")
     stream = request.GET.get("stream")
     status = request.GET.get("status")
@@ -62,6 +62,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         programmes = programmes.filter(status=status)
     if query:
         programmes = programmes.filter(title__icontains=query)
+    return programmes, {"stream": stream or "", "status": status or "", "q": query}
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes, filters = filtered_programmes(request)
     page = Paginator(programmes, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -70,7 +76,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "streams": FundingStream.objects.order_by("name"),
             "statuses": Programme.Status.choices,
-            "filters": {"stream": stream or "", "status": status or "", "q": query},
+            "filters": filters,
         },
     )
 

@@ -32,14 +32,21 @@ def _window() -> int:
     return settings.YARDSTICK["RETURN_WINDOW_DAYS"]
 
 
+def filtered_slots(request: HttpRequest) -> tuple[list[dict], str, list[dict]]:
+    """Every return slot the user may see, the state filter, and the slots in that state; shared
+    with the page's CSV/Excel export."""
+    all_slots = selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+    state = request.GET.get("state", "")
+    slots = [s for s in all_slots if s["state"] == state] if state else all_slots
+    return all_slots, state, slots
+
+
 @login_required
 def returns_overview(request: HttpRequest) -> HttpResponse:
-    all_slots = selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+    all_slots, state, slots = filtered_slots(request)
     counts: dict[str, int] = {}
     for slot in all_slots:
         counts[slot["state"]] = counts.get(slot["state"], 0) + 1
-    state = request.GET.get("state", "")
-    slots = [s for s in all_slots if s["state"] == state] if state else all_slots
     page = Paginator(slots, 40).get_page(request.GET.get("page"))
     return render(
         request,
