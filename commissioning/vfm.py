@@ -22,6 +22,23 @@ DISAGREEMENT_POINTS = 2
 
 
 @dataclass
+class VfmTotals:
+    """The row-level inputs summed to what the engine needs; a database can produce these
+    directly (commissioning.selectors does, in SQL), so that 600,000 returns never cross into
+    Python one by one.
+
+    per_measure: programme_id, measure_id, target (sum over the period), achieved (counted returns)
+    spend:       programme_id, spend (per quarter the largest figure on counted returns, summed);
+                 programmes with no spend returned are absent
+    missing:     programme_id, missing_returns (ended target quarters with no return at all)
+    """
+
+    per_measure: pd.DataFrame
+    spend: pd.DataFrame
+    missing: pd.DataFrame
+
+
+@dataclass
 class VfmInputs:
     """Everything the engine reads, one frame per table.
 
@@ -49,6 +66,8 @@ class VfmInputs:
     criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["criterion_id", "weight"]))
     include_submitted: bool = False
     default_optimism_bias: float = 0.6
+    # Pre-computed totals replace `targets` and `returns` (which may then be empty).
+    totals: VfmTotals | None = None
 
 
 @dataclass
@@ -59,9 +78,9 @@ class VfmResult:
 
 def compute(inputs: VfmInputs) -> VfmResult:
     programmes = inputs.programmes.set_index("programme_id")
-    returns = _counted_returns(inputs)
-    per_measure = _per_measure(inputs, returns, programmes)
-    cost = _cost(inputs, returns, programmes)
+    totals = inputs.totals or totals_from_rows(inputs)
+    per_measure = _per_measure(inputs, totals.per_measure, programmes)
+    cost = _cost(inputs, totals.spend, programmes)
     table = programmes.join(cost, how="left")
     table = table.join(_achievement(per_measure), how="left")
     table = table.join(_benefit(per_measure), how="left")
@@ -76,7 +95,7 @@ def compute(inputs: VfmInputs) -> VfmResult:
         table["worklessness_benefit"].fillna(0.0) / table["benefit"].where(table["benefit"] > 0),
         np.nan,
     )
-    table = table.join(_missing_returns(inputs, returns), how="left")
+    table = table.join(totals.missing.set_index("programme_id"), how="left")
     table["missing_returns"] = table["missing_returns"].fillna(0).astype(int)
     table = table.join(_scores(inputs), how="left")
     table["scorers"] = pd.to_numeric(table["scorers"], errors="coerce").fillna(0).astype(int)
@@ -92,18 +111,22 @@ def band(bcr: float) -> str | None:
     return next(label for limit, label in BANDS if bcr < limit)
 
 
-def _counted_returns(inputs: VfmInputs) -> pd.DataFrame:
+def totals_from_rows(inputs: VfmInputs) -> VfmTotals:
+    """The totals from row-level targets and returns (what the SQL in selectors computes)."""
     statuses = ["verified", "submitted"] if inputs.include_submitted else ["verified"]
-    returns = inputs.returns
-    return returns[returns["status"].isin(statuses)]
-
-
-def _per_measure(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    returns = inputs.returns[inputs.returns["status"].isin(statuses)]
     keys = ["programme_id", "measure_id"]
     targets = inputs.targets.groupby(keys, as_index=False)["target"].sum()
     achieved = returns.groupby(keys, as_index=False)["value"].sum().rename(columns={"value": "achieved"})
-    frame = targets.merge(achieved, on=keys, how="outer").fillna({"target": 0.0, "achieved": 0.0})
-    frame = frame.merge(inputs.measures, on="measure_id", how="left")
+    per_measure = targets.merge(achieved, on=keys, how="outer").fillna({"target": 0.0, "achieved": 0.0})
+    spend = returns.dropna(subset=["spend"])
+    per_quarter = spend.groupby(["programme_id", "financial_year", "quarter"])["spend"].max()
+    returned = per_quarter.groupby(level="programme_id").sum().rename("spend").reset_index()
+    return VfmTotals(per_measure=per_measure, spend=returned, missing=_missing_returns(inputs))
+
+
+def _per_measure(inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+    frame = totals.merge(inputs.measures, on="measure_id", how="left")
     lower = frame["polarity"] == "lower"
     with np.errstate(divide="ignore", invalid="ignore"):
         higher_ratio = frame["achieved"] / frame["target"]
@@ -121,12 +144,10 @@ def _per_measure(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFr
     return frame
 
 
-def _cost(inputs: VfmInputs, returns: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+def _cost(inputs: VfmInputs, spend: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
     """Spend returned in the period; a programme-quarter's spend counts once (the largest figure
     on its returns). With no spend returned at all, the award pro rata, marked estimated."""
-    spend = returns.dropna(subset=["spend"])
-    per_quarter = spend.groupby(["programme_id", "financial_year", "quarter"])["spend"].max()
-    returned = per_quarter.groupby(level="programme_id").sum()
+    returned = spend.set_index("programme_id")["spend"]
     start = pd.to_datetime(programmes["start_date"])
     end = pd.to_datetime(programmes["end_date"])
     overlap_start = start.clip(lower=pd.Timestamp(inputs.period_start))
@@ -165,14 +186,14 @@ def _cost_per_outcome(per_measure: pd.DataFrame, cost: pd.Series) -> pd.Series:
     return (programme_cost / per_measure["achieved"].where(usable)).where(usable)
 
 
-def _missing_returns(inputs: VfmInputs, returns: pd.DataFrame) -> pd.DataFrame:
+def _missing_returns(inputs: VfmInputs) -> pd.DataFrame:
     """Target quarters of the period that have ended with no return at all (any status)."""
     keys = ["programme_id", "measure_id", "financial_year", "quarter"]
     due = inputs.targets[pd.to_datetime(inputs.targets["quarter_end"]) < pd.Timestamp(inputs.today)]
     present = inputs.returns[keys].drop_duplicates()
     merged = due[keys].merge(present, on=keys, how="left", indicator=True)
     missing = merged[merged["_merge"] == "left_only"]
-    return missing.groupby("programme_id").size().rename("missing_returns").to_frame()
+    return missing.groupby("programme_id").size().rename("missing_returns").reset_index()
 
 
 def _scores(inputs: VfmInputs) -> pd.DataFrame:

@@ -204,3 +204,45 @@ def test_engine_reads_each_table_once_whatever_the_portfolio_size(
         counts.append(len(queries))
         assert len(result.programmes) == OutcomeReturn.objects.values("programme").distinct().count()
     assert counts[0] == counts[1] <= 12
+
+
+@pytest.mark.parametrize("include_submitted", [False, True])
+@pytest.mark.parametrize("today", [date(2009, 11, 15), date(2013, 1, 1)])
+def test_database_totals_equal_the_engine_summing_every_row(demo, include_submitted, today):
+    """The SQL in selectors.vfm_totals and vfm.totals_from_rows must agree on the demo portfolio
+    (statuses, spend on several measures in a quarter, missing quarters, years outside the round)."""
+    from grants.models import ProgrammeTarget
+    from outcomes.periods import Quarter
+
+    years = ["2009/10", "2010/11"]
+    programmes = selectors.Programme.objects.all()
+    keys = ["programme_id", "measure_id", "financial_year", "quarter"]
+    targets = pd.DataFrame.from_records(
+        ProgrammeTarget.objects.filter(financial_year__in=years).values(*keys, "target_value"),
+        columns=[*keys, "target_value"],
+    ).rename(columns={"target_value": "target"})
+    targets["target"] = targets["target"].astype(float)
+    targets["quarter_end"] = [
+        Quarter.of(y, q).end for y, q in zip(targets["financial_year"], targets["quarter"], strict=True)
+    ]
+    returns = pd.DataFrame.from_records(
+        OutcomeReturn.objects.filter(financial_year__in=years).values(*keys, "value", "spend", "status"),
+        columns=[*keys, "value", "spend", "status"],
+    )
+    returns[["value", "spend"]] = returns[["value", "spend"]].astype(float)
+    rows = vfm.VfmInputs(programmes=pd.DataFrame(), measures=pd.DataFrame(), targets=targets, returns=returns,
+                         period_start=date(2009, 4, 1), period_end=date(2011, 3, 31), today=today,
+                         include_submitted=include_submitted)  # fmt: skip
+    expected = vfm.totals_from_rows(rows)
+    actual = selectors.vfm_totals(programmes, years=years, today=today, include_submitted=include_submitted)
+    assert not expected.per_measure.empty and not expected.spend.empty
+
+    def same(a: pd.DataFrame, b: pd.DataFrame, by: list[str]) -> None:
+        a, b = a.sort_values(by).reset_index(drop=True), b.sort_values(by).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b[a.columns], check_dtype=False, check_exact=False, rtol=1e-9)
+
+    same(expected.per_measure, actual.per_measure, ["programme_id", "measure_id"])
+    same(expected.spend, actual.spend, ["programme_id"])
+    same(expected.missing, actual.missing, ["programme_id"])
+    if today.year == 2013:
+        assert expected.missing["missing_returns"].sum() > 0
