@@ -182,3 +182,50 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.reference}: {self.get_outcome_display()}"
+
+
+class ReportJob(models.Model):
+    """A PDF funding review asked for by a commissioner or finance officer: built inline, or by
+    the background worker when a task queue is configured; the PDF is kept here for download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Scope(models.TextChoices):
+        ROUND = "round", "Review round"
+        STREAM = "stream", "Funding stream"
+        YEAR = "year", "Financial year"
+
+    scope = models.CharField(max_length=6, choices=Scope.choices)
+    scope_key = models.CharField(max_length=20, help_text="Round or stream id, or a financial year.")
+    scope_label = models.CharField(max_length=300)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    programmes = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_0_100"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(pdf__isnull=False), name="report_done_has_pdf"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Funding review: {self.scope_label} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -24,3 +24,8 @@ def can_see_all_scores(user) -> bool:
 def can_see_own_scores(user, review_round: ReviewRound) -> bool:
     """Providers see scores of their own programmes once the round is closed."""
     return review_round.is_closed
+
+
+def can_generate_funding_review(user) -> bool:
+    """PDF funding reviews cover every provider's figures: commissioners, finance officers, admins."""
+    return is_staff_role(user)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("api.urls")),
     path("review/", include("commissioning.urls")),
+    path("funding-reviews/", include("commissioning.urls_reports")),
     path("", include("grants.urls")),
 ]
 

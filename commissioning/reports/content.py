@@ -1,0 +1,139 @@
+"""What a funding review says, as plain values: gathered by commissioning.report_selectors,
+laid out by commissioning.reports.funding_review. Money is Decimal GBP (pence), ratios floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """Spend against budget for one funding stream or one priority (priorities have no budget)."""
+
+    name: str
+    programmes: int
+    awarded: Decimal
+    spent: Decimal
+    budget: Decimal | None = None
+    financial_year: str = ""
+
+
+@dataclass(frozen=True)
+class RankedLine:
+    rank: int
+    reference: str
+    title: str
+    provider: str
+    cost: Decimal | None
+    cost_estimated: bool
+    benefit: Decimal | None
+    bcr: float | None
+    bcr_band: str | None
+    composite_score: float | None
+    decision: str  # short label, "" when none recorded
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    measure: str
+    polarity: str
+    target: float | None
+    achieved: float | None
+    achievement: float | None
+    cost_per_outcome: Decimal | None
+    benefit: Decimal | None
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    criterion: str
+    weight: int
+    mean: float
+    scorers: int
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    outcome: str  # display label
+    rationale: str
+    conditions: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass
+class ProgrammeSection:
+    programme_id: int
+    reference: str
+    title: str
+    provider: str
+    funding_stream: str
+    priorities: list[str]  # primary first, marked "(primary)"
+    award: Decimal
+    start_date: date
+    end_date: date
+    model: str
+    status: str
+    evidence_grade: str
+    spend_by_quarter: dict[tuple[str, int], Decimal]  # (financial year, quarter) -> spend returned
+    spent: Decimal
+    cost: Decimal | None
+    cost_estimated: bool
+    benefit: Decimal | None
+    outcomes: float | None
+    achievement: float | None
+    bcr: float | None
+    bcr_band: str | None
+    rank: int
+    flags: list[str]
+    measures: list[MeasureLine] = field(default_factory=list)
+    scores: list[ScoreLine] = field(default_factory=list)
+    mean_score: float | None = None
+    composite_score: float | None = None
+    decision: DecisionLine | None = None
+
+
+@dataclass(frozen=True)
+class UnitCostLine:
+    measure: str
+    unit: str
+    polarity: str
+    unit_cost: Decimal
+    source: str
+    price_year: str
+    deadweight: Decimal
+    attribution: Decimal
+
+
+@dataclass
+class FundingReview:
+    partnership: str
+    scope_kind: str  # "round", "stream" or "year"
+    scope_label: str  # e.g. "Review round: 2009/10 review of partnership-funded activity"
+    period_label: str  # e.g. "2009/10" or "2009/10 to 2010/11"
+    financial_years: list[str]
+    generated_at: datetime
+    generated_by: str
+    total_awarded: Decimal
+    total_spent: Decimal
+    total_cost: Decimal
+    total_benefit: Decimal
+    outcomes_achieved: float
+    portfolio_bcr: float | None
+    decisions: list[tuple[str, int]]  # (label, number of programmes), "No decision recorded" last
+    flag_counts: dict[str, int]
+    streams: list[BudgetLine]
+    priorities: list[BudgetLine]
+    ranked: list[RankedLine]
+    programmes: list[ProgrammeSection]
+    unit_costs: list[UnitCostLine]
+    evidence_grades: list[tuple[str, str, Decimal]]  # code, name, optimism bias
+    default_optimism_bias: float
+    criteria: list[tuple[str, int]] = field(default_factory=list)  # round only: (name, weight)
+    include_submitted: bool = False
+
+    @property
+    def programme_count(self) -> int:
+        return len(self.programmes)
