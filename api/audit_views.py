@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from api.pagination import StandardPagination
-from api.schema import R400, R401, R403
+from api.schema import LIST_ERRORS, R403
 from audit.selectors import OBJECT_TYPES, AuditFilter, audit_log
 from grants.roles import is_staff_role
 from outcomes.errors import NotPermitted
@@ -62,12 +62,12 @@ class AuditLogView(GenericAPIView):
             OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Entries per page, 1-500 (50)."),
         ],
-        responses={200: AuditEntrySerializer(many=True), 400: R400, 401: R401, 403: R403},
+        responses={200: AuditEntrySerializer(many=True), **LIST_ERRORS, 403: R403},  # 404: no such page
     )
     def get(self, request):
         if not is_staff_role(request.user):
             raise NotPermitted("The audit log is for commissioners, finance officers and admins.")
-        query = AuditQuerySerializer(data=request.query_params)
+        query = AuditQuerySerializer(data=request.query_params.dict())  # "" is a value, not absent
         query.is_valid(raise_exception=True)
         data = query.validated_data
         log = audit_log(

@@ -103,6 +103,7 @@ def test_filters_by_user_object_and_date(api, changes, commissioner, provider):
     "params,field",
     [
         ({"object_type": "biscuits"}, "object_type"),
+        ({"object_type": ""}, "object_type"),
         ({"user": "bob"}, "user"),
         ({"object_id": "0"}, "object_id"),
         ({"date_from": "25/01/2010"}, "date_from"),
