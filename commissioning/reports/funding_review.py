@@ -508,13 +508,13 @@ def _programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]
             ("Provider", p.provider, False),
             ("Award", gbp(p.award), False),
             ("Funding stream", p.funding_stream, False),
-            ("Runs", f"{_short_date(p.start_date)} to {_short_date(p.end_date)}", False),
+            ("Runs", f"{_short_date(p.start_date)} – {_short_date(p.end_date)}", False),
             ("Model", f"{p.model} · {p.status}", False),
             ("Evidence grade", p.evidence_grade or "None recorded", False),
             ("Priorities", "; ".join(p.priorities) or "None recorded", True),
         ],
         WIDTH,
-        split=0.58,
+        split=0.56,
     )
     spend_rows, years_total = [], Decimal(0)
     for year in r.financial_years:
