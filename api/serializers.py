@@ -6,6 +6,7 @@ Serializers validate shape and types; services decide everything else.
 from rest_framework import serializers
 
 from api.fields import FinancialYearField, StrictFieldsMixin
+from api.money_serializers import BudgetFiguresSerializer
 from grants.models import FundingStream, Organisation, OutcomeReturn, Programme, ProgrammeTarget
 from outcomes.models import Indicator, IndicatorYear, OutcomeMeasure, Priority, Theme
 from outcomes.periods import QUARTER_CHOICES
@@ -68,9 +69,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class FundingStreamSerializer(serializers.ModelSerializer):
+    figures = BudgetFiguresSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Budget against awards, spend and payments; for partnership staff (null for providers).",
+    )
+
     class Meta:
         model = FundingStream
-        fields = ["id", "name", "code", "funder", "financial_year", "budget", "description"]
+        fields = ["id", "name", "code", "funder", "financial_year", "budget", "description", "figures"]
 
 
 class TargetSerializer(StrictFieldsMixin, serializers.ModelSerializer):

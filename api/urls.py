@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("api.urls_core")),
     path("", include("api.urls_commissioning")),
     path("", include("api.urls_finance")),
+    path("", include("api.urls_money")),
     path("", include("api.urls_tracking")),
     path("", include("api.urls_audit")),
 ]

@@ -15,11 +15,13 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.filters import ProgrammeFilter, ReturnFilter
-from api.schema import LIST_ERRORS, R400, READ_ERRORS, WRITE_ERRORS, DetailError
+from api.money_serializers import StreamBudgetSerializer
+from api.schema import LIST_ERRORS, R400, R403, READ_ERRORS, WRITE_ERRORS, DetailError
 from api.throttles import WriteRateThrottle
 from grants import selectors, services
 from grants.models import FundingStream, ProgrammePriority, ProgrammeTarget
-from outcomes.errors import NotFound, ValidationFailed
+from grants.roles import is_staff_role
+from outcomes.errors import NotFound, NotPermitted, ValidationFailed
 from outcomes.models import Indicator, OutcomeMeasure, Priority, Theme
 
 
@@ -114,6 +116,35 @@ class FundingStreamViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = FundingStream.objects.order_by("-financial_year", "name")
     serializer_class = s.FundingStreamSerializer
     filterset_fields = ["financial_year", "funder"]
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._attach_figures(page if page is not None else queryset)
+        return page
+
+    def get_object(self):
+        stream = super().get_object()
+        self._attach_figures([stream])
+        return stream
+
+    def _attach_figures(self, streams) -> None:
+        """Budget figures for partnership staff (three queries for the page); null for providers."""
+        streams = list(streams)
+        lines = selectors.stream_budgets(streams) if is_staff_role(self.request.user) else {}
+        for stream in streams:
+            stream.figures = lines.get(stream.pk)
+
+    @extend_schema(
+        summary="A stream's budget against awards, spend and payments, with its programmes (staff)",
+        responses={200: StreamBudgetSerializer, **READ_ERRORS, 403: R403},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def budget(self, request, pk=None):
+        if not is_staff_role(request.user):
+            raise NotPermitted("Budgets cover every provider, so they are for partnership staff.")
+        stream = self.get_object()
+        data = {"stream": stream, "line": stream.figures, "programmes": selectors.stream_programmes(stream)}
+        return Response(StreamBudgetSerializer(data).data)
 
 
 @extend_schema_view(

@@ -1,0 +1,110 @@
+"""API for budgets and payments by results. Views parse and serialise; grants.selectors computes
+the figures (only over what the user may see) and grants.services records payments."""
+
+import django_filters
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import money_serializers as s
+from api.filters import IdFilter, _financial_year
+from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.throttles import WriteRateThrottle
+from grants import selectors, services
+from grants.models import Payment, Programme
+from outcomes.errors import NotFound, ValidationFailed
+
+MAX_ID = 2**31 - 1  # a larger id cannot exist, and SQLite cannot even compare it
+
+
+class PaymentFilter(django_filters.FilterSet):
+    programme = IdFilter(min_value=1, max_value=MAX_ID)
+    provider = IdFilter(field_name="programme__provider", min_value=1, max_value=MAX_ID)
+    quarter = django_filters.NumberFilter(min_value=1, max_value=4)
+    financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')
+
+    class Meta:
+        model = Payment
+        fields = ["programme", "provider", "financial_year", "quarter"]
+
+    def in_year(self, queryset, name, value):
+        return queryset.filter(financial_year=_financial_year(value).label)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Payments recorded (providers: their own programmes')",
+        responses={200: s.PaymentSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One payment", responses={200: s.PaymentSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Record a payment to a payment-by-results programme (finance officers)",
+        request=s.PaymentCreateSerializer,
+        responses={201: s.PaymentSerializer, **WRITE_ERRORS},
+    ),
+)
+class PaymentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.PaymentSerializer
+    filterset_class = PaymentFilter
+    ordering_fields = ["paid_on", "amount", "financial_year", "quarter", "recorded_at"]
+    ordering = ["-paid_on", "-id"]
+    search_fields = ["reference", "programme__reference"]
+    throttle_classes = [WriteRateThrottle]
+    http_method_names = ["get", "post", "head", "options"]  # a payment is never edited or deleted
+
+    def get_queryset(self):
+        return selectors.payments_visible_to(self.request.user).select_related("programme", "recorded_by")
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.PaymentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        programme = selectors.programmes_visible_to(request.user).filter(pk=data.pop("programme")).first()
+        if programme is None:
+            raise NotFound("No programme with that id is visible to you.", field="programme")
+        payment = services.payment_record(user=request.user, programme=programme, **data)
+        return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+class ProgrammePaymentsView(APIView):
+    @extend_schema(
+        summary="A programme's payments schedule: due, paid and outstanding per quarter",
+        responses={200: s.ProgrammePaymentsSerializer, **READ_ERRORS},
+    )
+    def get(self, request, pk: int):
+        programme = (
+            selectors.programmes_visible_to(request.user).select_related("provider").filter(pk=pk).first()
+        )
+        if programme is None:
+            raise NotFound("No programme with that id is visible to you.")
+        is_pbr = programme.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS
+        schedule = selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None
+        data = {
+            "programme": programme,
+            "payment_by_results": is_pbr,
+            "schedule": schedule,
+            "quarters": schedule.quarters if schedule else [],
+        }
+        return Response(s.ProgrammePaymentsSerializer(data).data)
+
+
+class PbrSummaryView(APIView):
+    @extend_schema(
+        summary="Every payment-by-results programme you may see: due, paid and outstanding",
+        parameters=[OpenApiParameter("status", str, description="Only programmes with this status.")],
+        responses={200: s.PbrSummarySerializer(many=True), **LIST_ERRORS},
+    )
+    def get(self, request):
+        programmes = selectors.pbr_programmes_visible_to(request.user).select_related("provider")
+        if wanted := request.query_params.get("status"):
+            if wanted not in Programme.Status.values:
+                raise ValidationFailed({"status": [f"Use one of: {', '.join(Programme.Status.values)}."]})
+            programmes = programmes.filter(status=wanted)
+        programmes = list(programmes.order_by("reference"))
+        schedules = selectors.payment_schedules(programmes, today=timezone.localdate())
+        rows = [{"programme": p, "schedule": schedules[p.pk]} for p in programmes]
+        return Response(s.PbrSummarySerializer(rows, many=True).data)
