@@ -117,3 +117,29 @@ def test_writer_formats_money_and_guards_formulas():
     assert sheet["B2"].value == 1234.5 and sheet["B2"].number_format == spreadsheets.MONEY_FORMAT
     text = spreadsheets.csv_bytes(["Name"], [["+44"], ["-1"], ["ok"]]).decode()
     assert text.splitlines() == ["Name", "'+44", "'-1", "ok"]
+
+
+def test_round_page_links_to_the_vfm_downloads(client, api, commissioner, finance, portfolio):
+    """The round's VfM table page links to the API's CSV and Excel downloads, written by the same
+    spreadsheet module as the list exports."""
+    round_id = (
+        api(commissioner)
+        .post(
+            "/api/review-rounds/",
+            {"name": "Review", "first_year": "2009/10", "last_year": "2009/10"},
+            format="json",
+        )
+        .json()["id"]
+    )
+    page = _login(client, finance).get(reverse("commissioning:round", args=[round_id])).content.decode()
+    for fmt in ("csv", "xlsx"):
+        link = f"{reverse('review-round-vfm', args=[round_id])}?format={fmt}"
+        assert link in page
+        response = client.get(link)
+        rows = _csv(response) if fmt == "csv" else _xlsx(response)
+        assert {r["reference"] for r in rows} == {portfolio["a"].reference, portfolio["b"].reference}
+    sheet = load_workbook(io.BytesIO(client.get(link).content)).active
+    assert sheet.title == "Value for money"
+    assert sheet.cell(
+        row=2, column=list(next(sheet.iter_rows(values_only=True))).index("award") + 1
+    ).number_format == (spreadsheets.MONEY_FORMAT)
