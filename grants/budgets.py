@@ -1,6 +1,6 @@
 """Funding stream budgets: awards committed against each stream, and spend returned.
 
-The rules (docs/finance.md says the same for people):
+The rules (docs/budgets-and-payments.md says the same for people):
 
 - A funding stream is one year's budget (its `financial_year`). Every programme it funds commits
   its whole award against that budget, whatever years the programme runs in.

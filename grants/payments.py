@@ -2,7 +2,7 @@
 values (no database, no HTTP); grants.selectors feeds it and grants.services checks payments
 against it. Every amount is a Decimal in pounds, rounded to the penny.
 
-The rules (docs/finance.md says the same for people):
+The rules (docs/budgets-and-payments.md says the same for people):
 
 - A programme's quarters are every financial quarter its dates touch (start to end inclusive).
 - Service fee: the fixed fee over the whole programme is spread evenly over those quarters in

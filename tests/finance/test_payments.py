@@ -31,7 +31,7 @@ def test_fee_shares_are_even_in_pence_with_the_remainder_last():
 
 
 def _example(award="60000", verified=None, paid=None, today=TODAY):
-    """docs/finance.md's worked example: 1 April to 31 December 2009 (three quarters), a £10,000
+    """docs/budgets-and-payments.md's worked example: 1 April to 31 December 2009 (three quarters), a £10,000
     service fee, £500 per job entry (measure 1) and £1,200 per person not reconvicted (measure 2)."""
     tariffs = {}
     for q in (1, 2, 3):
