@@ -18,11 +18,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Debian packages the tests use: Chromium for the browser tests, poppler-utils (pdftotext) for PDFs.
+# Debian packages the tests use: Chromium for the browser tests, poppler-utils (pdftotext) for PDFs;
+# fonts-dejavu-core gives PDF reviews DejaVu Sans (without it they embed reportlab's own Vera).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

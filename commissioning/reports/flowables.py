@@ -148,7 +148,7 @@ class Grid(Flowable):
         self.size, self.row_height, self.bold_rows = size, row_height, bold_rows
         self.tone = tone or {}
         self.min_rows = min_rows
-        self.caption_height = 14 if caption else 0
+        self.caption_height = row_height + 1 if caption else 0
         self.header_height = (row_height + 2 if header else 0) + self.caption_height
 
     def wrap(self, avail_width, avail_height):

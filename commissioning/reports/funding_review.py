@@ -459,7 +459,7 @@ def _ranking(r: FundingReview) -> list[Flowable]:
         if line.bcr is not None and line.bcr < 1:
             tone[i] = BAD
     header = ["Rank", "Ref", "Programme", "Provider", "Cost", "Benefit", "BCR", "Band", "Score", "Decision"]
-    widths = [26, 54, 104, 78, 52, 52, 28, 40, 27, 44]
+    widths = [26, 54, 92, 68, 52, 52, 28, 40, 30, 63]
     return [
         Spacer(1, 6),
         Note(
@@ -534,6 +534,7 @@ def _programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]
         bold_rows=bold,
         caption="Spend returned by quarter",
         min_rows=99,
+        row_height=12,
     )
     cost_note = " (estimated)" if p.cost_estimated else ""
     vfm_rows = [
@@ -541,9 +542,8 @@ def _programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]
         ["Benefit", gbp(p.benefit)],
         ["Benefit-cost ratio", f"{_ratio(p.bcr)}{band}"],
         ["Overall achievement", _pct(p.achievement)],
-        ["Outcomes achieved", _number(p.outcomes)],
     ]
-    vfm = Grid([], vfm_rows, [110, 90], "lr", caption="Value for money", min_rows=99)
+    vfm = Grid([], vfm_rows, [110, 90], "lr", caption="Value for money", min_rows=99, row_height=12)
     story: list[Flowable] = [
         heading,
         Spacer(1, 4),
@@ -565,29 +565,26 @@ def _programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]
             for m in p.measures
         ]
         story += [
-            Spacer(1, 6),
+            Spacer(1, 5),
             Grid(
                 ["Outcome measure", "Target", "Achieved", "%", "Against target", "Cost/outcome", "Benefit"],
                 rows,
                 [185, 40, 46, 34, 70, 70, 60],
                 "lrrrlrr",
-                caption="Outcomes against targets",
+                caption="Outcomes against targets"
+                + (
+                    " († fewer is better: achievement is target ÷ achieved)"
+                    if any(m.polarity == "lower" for m in p.measures)
+                    else ""
+                ),
                 min_rows=99,
+                row_height=12,
             ),
         ]
-        if any(m.polarity == "lower" for m in p.measures):
-            story.append(
-                Note(
-                    "† Fewer is better: achievement is target ÷ achieved; benefit counts the events "
-                    "avoided below target.",
-                    WIDTH,
-                    size=7,
-                )
-            )
     else:
         story += [Note("No targets or returns recorded for this period.", WIDTH, size=8)]
     if r.scope_kind == "round":
-        story += [Spacer(1, 6), SideBySide(_scores(p), _decision(p), WIDTH, 250, 20)]
+        story += [Spacer(1, 5), SideBySide(_scores(p), _decision(p), WIDTH, 250, 20)]
     if p.flags:
         story.append(
             Note(
@@ -614,6 +611,7 @@ def _scores(p: ProgrammeSection) -> Flowable:
         bold_rows=frozenset({len(rows) - 1}),
         caption="Commissioners' mean scores",
         min_rows=99,
+        row_height=12,
     )
 
 

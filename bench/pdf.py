@@ -1,0 +1,170 @@
+"""The PDF funding review of a review round of 1,000 programmes: time and peak memory.
+
+    .venv/bin/python bench/pdf.py [--programmes 1000] [--repeat 3]
+
+Builds a fresh PostgreSQL database (bench_pdf) with a round over 2009/10 to 2010/11: the
+programmes (in 8 funding streams, 6 priorities), 3 measures each with 8 quarters of targets and
+verified returns (24,000 of each), 2 commissioners' scores on 5 criteria (10,000 scores) and a
+decision for every programme. Then times the whole review as the job builds it (gathering the
+figures with the engine, and the reportlab layout), and measures peak memory: the Python heap
+with tracemalloc (a separate run, as tracing slows Python down) and the process's maximum
+resident set size. Goal: <= 5 s and <= 400 MB.
+"""
+
+import argparse
+import io
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._server import fresh_database  # noqa: E402
+
+YEARS = ["2009/10", "2010/11"]
+GOAL_SECONDS, GOAL_MB = 5.0, 400
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programmes", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (the median is reported)")
+    parser.add_argument("--out", help="also write the PDF here")
+    args = parser.parse_args()
+    print("Preparing a fresh PostgreSQL database (bench_pdf)...", flush=True)
+    os.environ["DATABASE_URL"] = fresh_database("bench_pdf")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    started = time.perf_counter()
+    review_round, user = _generate(args.programmes)
+    print(f"Generated {args.programmes:,} programmes in {time.perf_counter() - started:.1f} s", flush=True)
+
+    from commissioning.report_selectors import funding_review, resolve_scope
+    from commissioning.reports.funding_review import render
+
+    def build():
+        t0 = time.perf_counter()
+        review = funding_review(resolve_scope("round", review_round.pk), user=user)
+        t1 = time.perf_counter()
+        pdf = render(review)
+        return pdf, t1 - t0, time.perf_counter() - t1
+
+    pdf, _, _ = build()  # warm up (imports, font registration)
+    runs = [build() for _ in range(args.repeat)]
+    gather = statistics.median(r[1] for r in runs)
+    layout = statistics.median(r[2] for r in runs)
+    total = statistics.median(r[1] + r[2] for r in runs)
+
+    tracemalloc.start()
+    pdf, _, _ = build()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    if args.out:
+        Path(args.out).write_bytes(pdf)
+    print(f"programmes: {args.programmes:,}; pages: {pages:,}; PDF size: {len(pdf) / 1e6:.1f} MB")
+    print(f"gathering the figures (queries + VfM engine): {gather:.3f} s")
+    print(f"layout (reportlab):                          {layout:.3f} s")
+    print(f"whole review (median of {args.repeat}): {total:.3f} s (goal <= {GOAL_SECONDS:.0f} s) "
+          f"{'OK' if total <= GOAL_SECONDS else 'MISSED'}")  # fmt: skip
+    print(f"peak Python heap while building (tracemalloc): {peak / 2**20:.0f} MB")
+    print(f"process peak resident memory (maxrss): {maxrss_mb:.0f} MB (goal <= {GOAL_MB} MB) "
+          f"{'OK' if maxrss_mb <= GOAL_MB else 'MISSED'}")  # fmt: skip
+
+
+def _generate(count: int):
+    """Bulk-load the round with COPY and bulk_create; deterministic."""
+    from datetime import date, datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from commissioning import services
+    from commissioning.models import Criterion, Decision, Score
+    from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
+    from outcomes.models import OutcomeMeasure, Partnership, Plan, Priority
+    from outcomes.periods import Quarter
+
+    users = get_user_model().objects
+    admin = users.create_superuser("bench", "bench@example.org", "bench-pass-1", first_name="Bench",
+                                   last_name="Finance")  # fmt: skip
+    scorers = [users.create_user(f"commissioner{i}", first_name="Commissioner", last_name=str(i)) for i in (1, 2)]
+    partnership = Partnership.objects.create(name="Bench Partnership", slug="bench", area="Bench")
+    plan = Plan.objects.create(partnership=partnership, title="Bench", version="1", first_year=YEARS[0],
+                               last_year=YEARS[-1], is_current=True)  # fmt: skip
+    priorities = [Priority.objects.create(plan=plan, name=f"Bench priority {i}", slug=f"p{i}", order=i)
+                  for i in range(6)]  # fmt: skip
+    providers = [Organisation.objects.create(name=f"Bench provider {i}", org_id=f"GB-CHC-{900000 + i}",
+                                             org_type="voluntary") for i in range(40)]  # fmt: skip
+    streams = [FundingStream.objects.create(name=f"Bench stream {i}", code=f"bench-{i}", funder=providers[0],
+                                            financial_year=YEARS[0], budget=Decimal("50000000"))
+               for i in range(8)]  # fmt: skip
+    measures = [OutcomeMeasure.objects.create(code=f"m{i}", name=f"Bench outcome measure {i}", unit_cost=1000 + 500 * i,
+                                              unit_cost_source="Bench unit cost source, illustrative",
+                                              unit_cost_price_year="2009/10",
+                                              polarity="lower" if i == 2 else "higher") for i in range(3)]  # fmt: skip
+    Programme.objects.bulk_create(
+        [Programme(reference=f"B-{i:06d}", title=f"Bench programme {i} delivering outcomes",
+                   provider=providers[i % len(providers)], funding_stream=streams[i % len(streams)],
+                   award_amount=Decimal(100_000 + i), start_date=date(2009, 4, 1), end_date=date(2011, 3, 31))
+         for i in range(count)], batch_size=5000,
+    )  # fmt: skip
+    ids = list(Programme.objects.order_by("id").values_list("id", flat=True))
+    ProgrammePriority.objects.bulk_create(
+        [ProgrammePriority(programme_id=pid, priority=priorities[n % 6], is_primary=True) for n, pid in enumerate(ids)]
+        + [ProgrammePriority(programme_id=pid, priority=priorities[(n + 1) % 6]) for n, pid in enumerate(ids)],
+        batch_size=5000,
+    )  # fmt: skip
+    quarters = [Quarter.of(y, q) for y in YEARS for q in (1, 2, 3, 4)]
+    targets, returns = io.StringIO(), io.StringIO()
+    now = "2011-05-01 10:00:00+00"
+    for index, pid in enumerate(ids):
+        for m, measure in enumerate(measures):
+            for qi, quarter in enumerate(quarters):
+                fy, q = quarter.financial_year.label, quarter.number
+                value = 5 + (index + m + qi) % 7
+                spend = "" if m else f"{10000 + (index % 50) * 10}.00"
+                targets.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t8\t\\N\n")
+                returns.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t{value}\t{spend or chr(92) + 'N'}\t\tverified\t1\tf\t"
+                              f"{admin.pk}\t{now}\t\\N\t\\N\t\n")  # fmt: skip
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY grants_programmetarget (programme_id, measure_id, financial_year, quarter, target_value, "
+                         "tariff) FROM STDIN") as copy:  # fmt: skip
+            copy.write(targets.getvalue())
+        with cursor.copy("COPY grants_outcomereturn (programme_id, measure_id, financial_year, quarter, value, spend, "
+                         "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
+                         "query_reason) FROM STDIN") as copy:  # fmt: skip
+            copy.write(returns.getvalue())
+    review_round = services.round_create(user=admin, name="Bench round", first_year=YEARS[0], last_year=YEARS[-1])
+    criteria = list(Criterion.objects.filter(review_round=review_round).order_by("order"))
+    Score.objects.bulk_create(
+        [Score(review_round=review_round, programme_id=pid, criterion=c, commissioner=u, score=(n + ci + ui) % 6,
+               rationale="Scored on the evidence") for n, pid in enumerate(ids) for ci, c in enumerate(criteria)
+         for ui, u in enumerate(scorers)], batch_size=5000,
+    )  # fmt: skip
+    outcomes = ["continue", "conditions", "recommission", "decommission"]
+    decided = datetime(2011, 5, 20, 15, 0, tzinfo=ZoneInfo("Europe/London"))
+    Decision.objects.bulk_create(
+        [Decision(review_round=review_round, programme_id=pid, outcome=outcomes[n % 4],
+                  rationale="Outcomes against target and the benefit-cost ratio, as the figures show.",
+                  conditions="Quarterly evidence of outcomes sustained." if n % 4 == 1 else "",
+                  decided_by=scorers[0], decided_at=decided) for n, pid in enumerate(ids)], batch_size=5000,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return review_round, admin
+
+
+if __name__ == "__main__":
+    main()
