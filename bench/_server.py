@@ -36,12 +36,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 4, **extra_env: str):
-    """Run the app under gunicorn on 127.0.0.1 for the duration of the block."""
+def gunicorn(database_url: str, workers: int = 4, args: tuple[str, ...] = (), **extra_env: str):
+    """Run the app under gunicorn on 127.0.0.1 for the duration of the block (`args` are passed
+    to gunicorn as they are, e.g. make serve's --timeout and --max-requests)."""
     port = free_port()
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--log-level", "warning"],
+         "--log-level", "warning", *args],
         cwd=ROOT, env=env(database_url, **{"DEBUG": "true", **extra_env}),
     )  # fmt: skip
     try:
