@@ -64,7 +64,7 @@ class QuarterDueSerializer(serializers.Serializer):
     started = serializers.BooleanField(help_text="A quarter can be paid once it has started.")
     fee_share = _money(help_text="The quarter's share of the service fee.")
     outcome_payment = _money(help_text="Verified outcomes × tariff.")
-    capped = _money(help_text="Cut so that the total due does not exceed the award.")
+    capped = _money(help_text="Outcome payments cut so that they do not exceed award − service fee.")
     due = _money(help_text="fee_share + outcome_payment − capped.")
     paid = _money()
     outstanding = _money(help_text="due − paid.")

@@ -12,9 +12,10 @@ The rules (docs/budgets-and-payments.md says the same for people):
   the programme's target for that measure and quarter. Submitted or queried returns earn nothing
   until verified. A negative value earns nothing (no claw-back). A verified value with no tariff
   for its quarter earns nothing and is shown as unpriced.
-- The award is the ceiling: taking quarters in order, a quarter's due is cut so that the
-  cumulative due never exceeds the award (the award is what the funding stream committed).
-  The amount cut is shown as `capped`.
+- The award is the ceiling (it is what the funding stream committed). The service fee is fixed,
+  so the cap falls on outcome payments: taking quarters in order, a quarter's outcome payments
+  are cut so that the outcome payments so far never exceed award − service fee. The amount cut
+  is shown as `capped`.
 - A quarter's payment can be made once the quarter has started; "due to date" adds up the
   quarters that have started. Outstanding = due − paid.
 """
@@ -160,15 +161,13 @@ def schedule(
         lines.setdefault(key, []).append(
             OutcomeLine(outcome.measure_id, outcome.measure_name, outcome.value, tariff, amount)
         )
-    rows, cumulative, ceiling = [], ZERO, pence(award)
+    rows, paid_out, ceiling = [], ZERO, max(pence(award) - pence(service_fee), ZERO)
     for quarter, share in zip(quarters, shares, strict=True):
         key = (quarter.financial_year.label, quarter.number)
         quarter_lines = lines.get(key, [])
         outcome_payment = sum((line.amount for line in quarter_lines), ZERO)
-        earned = share + outcome_payment
-        allowed = max(ceiling - cumulative, ZERO)
-        capped = max(earned - allowed, ZERO)
-        cumulative += earned - capped
+        capped = max(outcome_payment - max(ceiling - paid_out, ZERO), ZERO)
+        paid_out += outcome_payment - capped
         rows.append(
             QuarterDue(
                 quarter=quarter,

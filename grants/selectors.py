@@ -13,7 +13,7 @@ from grants.models import (
     ProgrammePriority,
     ProgrammeTarget,
 )
-from grants.payments import Schedule, VerifiedOutcome, schedule
+from grants.payments import Schedule, VerifiedOutcome, pence, schedule
 from grants.permissions import member_organisation_ids
 from grants.roles import is_provider, is_staff_role
 
@@ -172,8 +172,8 @@ def spend_by_programme(programme_ids) -> dict[int, Decimal]:
     )
     spent: dict[int, Decimal] = {}
     for programme_id, spend in rows:
-        spent[programme_id] = spent.get(programme_id, Decimal("0")) + spend
-    return spent
+        spent[programme_id] = spent.get(programme_id, Decimal("0")) + Decimal(spend)
+    return {pk: pence(total) for pk, total in spent.items()}
 
 
 def paid_by_programme(programme_ids) -> dict[int, Decimal]:
@@ -184,7 +184,7 @@ def paid_by_programme(programme_ids) -> dict[int, Decimal]:
         .annotate(total=Sum("amount"))
         .values_list("programme_id", "total")
     )
-    return dict(rows)
+    return {pk: pence(Decimal(total)) for pk, total in rows}
 
 
 def stream_budgets(streams) -> dict[int, BudgetLine]:

@@ -69,10 +69,10 @@ def test_worked_example_due_per_quarter():
     assert s.outstanding == D("17400.00")
 
 
-def test_award_caps_the_cumulative_due():
-    s = _example(award="15000")
-    assert [q.due for q in s.quarters] == [D("5333.33"), D("8733.33"), D("933.34")]
-    assert s.quarters[2].capped == D("2400.00")
+def test_award_caps_outcome_payments_but_not_the_fee():
+    s = _example(award="15000")  # outcome payments may total at most £15,000 − £10,000 fee
+    assert [q.capped for q in s.quarters] == [D("0.00"), D("2400.00"), D("0.00")]
+    assert [q.due for q in s.quarters] == [D("5333.33"), D("6333.33"), D("3333.34")]
     assert s.total_due == D("15000.00")
 
 
