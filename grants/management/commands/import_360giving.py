@@ -1,7 +1,6 @@
 """Import a 360Giving JSON file: organisations, grant programmes as funding streams, grants as
 programmes. Idempotent; an invalid file is rejected with its schema errors and nothing saved."""
 
-import json
 import sys
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from grants.giving360 import import_package
 from outcomes.errors import ValidationFailed
+from outcomes.uploads import parse_json
 
 
 class Command(BaseCommand):
@@ -57,9 +57,16 @@ class Command(BaseCommand):
                 f"{path} is larger than {max_bytes:,} bytes; raise --max-bytes if it is genuine."
             )
         try:
-            return json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path} is not valid JSON: {exc}. Nothing was saved.") from exc
+            data = parse_json(raw)  # bad syntax, encoding, NaN, absurd nesting: a clear message
+        except ValidationFailed as exc:
+            reason = exc.errors["file"][0].removeprefix("The file ").removeprefix("The JSON ")
+            raise CommandError(f"{path} {reason} Nothing was saved.") from exc
+        if not isinstance(data, dict):
+            raise CommandError(
+                f"{path} is not valid JSON for import: it holds a {type(data).__name__}, but a 360Giving "
+                'package is an object with a "grants" list. Nothing was saved.'
+            )
+        return data
 
     def _progress(self, done: int, total: int) -> None:
         if done % 25 and done != total:

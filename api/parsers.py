@@ -1,0 +1,24 @@
+"""The API's JSON parser: DRF's, but a body nested too deeply (or with NaN, or a number with
+thousands of digits) is a 400 with a message, not a 500."""
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser as DRFJSONParser
+
+from outcomes.errors import ValidationFailed
+from outcomes.uploads import parse_json
+
+
+class JSONParser(DRFJSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        # The body is already capped by DATA_UPLOAD_MAX_MEMORY_SIZE and the security middleware.
+        raw = stream.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) if stream is not None else b""
+        if len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise ParseError("The request body is too large.")
+        try:
+            return parse_json(raw)
+        except ValidationFailed as exc:
+            message = (
+                exc.errors["file"][0].replace("The file", "The request body").replace("The JSON", "The body")
+            )
+            raise ParseError(message) from exc
