@@ -83,7 +83,7 @@ MODEL_HINTS = [
 
 
 # Arguments that are not an object's id, with a value to use.
-PLAIN_VALUES = {"fmt": "csv"}
+PLAIN_VALUES = {"fmt": "csv", "year": "2009-10"}  # a financial year as URLs spell it
 
 
 @dataclass
