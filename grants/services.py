@@ -28,6 +28,7 @@ from grants.permissions import (
 )
 from grants.selectors import payment_schedule, programmes_visible_to
 from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from outcomes.history import insert_with_history
 from outcomes.models import OutcomeMeasure, Priority
 from outcomes.money import gbp
 from outcomes.periods import PeriodError, Quarter
@@ -128,11 +129,10 @@ def returns_bulk_submit(
         for item in parsed
     ]
     try:
+        if single:
+            insert_with_history(rows[0], user=user)  # one statement, atomic by itself
+            return rows
         with transaction.atomic():
-            if single:
-                rows[0]._history_user = user
-                rows[0].save()
-                return rows
             return bulk_create_with_history(rows, OutcomeReturn, default_user=user, batch_size=1000)
     except IntegrityError:
         # Lost a race with an identical submission: report it exactly as a duplicate.
