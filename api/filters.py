@@ -13,6 +13,12 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        # Ids are positive 64-bit integers: a larger number is a 400, not a database overflow (500).
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
 
 def _financial_year(value: str) -> FinancialYear:
     try:

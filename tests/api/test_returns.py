@@ -251,3 +251,10 @@ def _previous(quarter: Quarter) -> Quarter:
 def test_date_helpers_behave():
     assert _previous(Quarter.of("2010/11", 1)) == Quarter.of("2009/10", 4)
     assert date(2010, 3, 31) == Quarter.of("2009/10", 4).end
+
+
+@pytest.mark.parametrize("query", ["programme=99999999999999999999", "measure=0", "provider=-3", "programme=1.5"])
+def test_out_of_range_id_filters_are_a_clear_400(api, commissioner, query):
+    response = api(commissioner).get(f"/api/returns/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
