@@ -27,6 +27,7 @@ from grants.permissions import (
     can_view_programme,
 )
 from grants.selectors import payment_schedule, programmes_visible_to
+from outcomes.compiled import CompiledQuery, instance
 from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from outcomes.history import insert_with_history
 from outcomes.models import OutcomeMeasure, Priority
@@ -478,20 +479,33 @@ class _ReturnContext:
     def load_one(cls, user, item: ReturnInput) -> _ReturnContext | None:
         """The common case of one well-formed return in one query; None sends the caller to
         load(), whose separate look-ups say precisely what is wrong."""
-        target = (
-            ProgrammeTarget.objects.filter(programme_id=item.programme_id, measure_id=item.measure_id)
-            .select_related("programme", "measure")
-            .only("programme__id", "programme__provider_id", "programme__reference", "programme__start_date",
-                  "programme__end_date", "measure__id", "measure__name", "measure__allows_negative")
-            .order_by()
-            .first()
-        )  # fmt: skip
+        row = _TARGETED_PROGRAMME.fetchone(programme_id=item.programme_id, measure_id=item.measure_id)
+        if row is None:
+            return None
+        split = len(_PROGRAMME_FIELDS)
+        programme = instance(Programme, "default", _PROGRAMME_FIELDS, row[:split])
+        measure = instance(OutcomeMeasure, "default", _MEASURE_FIELDS, row[split:])
         # Visibility is checked on the row (the user's access is loaded anyway for the permission
         # check) rather than with a sub-query: that keeps the common case cheap.
-        if target is None or not can_view_programme(user, target.programme):
+        if not can_view_programme(user, programme):
             return None
-        return cls({target.programme_id: target.programme}, {target.measure_id: target.measure},
-                   {(target.programme_id, target.measure_id)}, {})  # fmt: skip
+        return cls({programme.pk: programme}, {measure.pk: measure}, {(programme.pk, measure.pk)}, {})
+
+
+# What the checks of a single return read, compiled once (outcomes.compiled): every POST runs it.
+_PROGRAMME_FIELDS = ["id", "provider_id", "reference", "start_date", "end_date"]
+_MEASURE_FIELDS = ["id", "name", "allows_negative"]
+_TARGETED_PROGRAMME = CompiledQuery(
+    lambda programme_id, measure_id: (
+        ProgrammeTarget.objects.filter(programme_id=programme_id, measure_id=measure_id)
+        .order_by()
+        .values_list(
+            *(f"programme__{f}" for f in _PROGRAMME_FIELDS), *(f"measure__{f}" for f in _MEASURE_FIELDS)
+        )[:1]
+    ),
+    programme_id=int,
+    measure_id=int,
+)
 
 
 def _existing_returns(keys: list[tuple]) -> dict[tuple, int]:
