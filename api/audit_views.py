@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 
 from api.pagination import StandardPagination
 from api.schema import LIST_ERRORS, R403
@@ -54,6 +55,9 @@ class AuditLogView(GenericAPIView):
     serializer_class = AuditEntrySerializer
     pagination_class = StandardPagination
     filter_backends: list = []
+    # JSON only: the log is not a queryset, which DRF's browsable page needs for its filter form;
+    # people read the same log with filters in the admin (/admin/audit/).
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         summary="The audit log: who changed what and when (staff roles)",

@@ -1,6 +1,7 @@
 """360Giving: the export validates against the real schema; the import of a real published file."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,19 @@ from grants.giving360 import GRANT_SCHEMA_URLS
 from grants.models import FundingStream, Organisation, Programme
 
 pytestmark = pytest.mark.django_db
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "360giving"
+
+def _shared_dir() -> Path:
+    """The partnership's shared material: ../shared beside the checkout, wherever it is cloned
+    (YARDSTICK_SHARED_DIR overrides; /work/shared is where it lives on the team's machines)."""
+    candidates = [os.environ.get("YARDSTICK_SHARED_DIR"), Path(__file__).resolve().parents[2].parent / "shared",
+                  "/work/shared"]  # fmt: skip
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "data" / "360giving").is_dir():
+            return Path(candidate)
+    raise FileNotFoundError(f"No shared 360Giving data in any of {candidates}")
+
+
+SHARED = _shared_dir() / "data" / "360giving"
 SAMPLE = SHARED / "sample-grants-a.json"
 
 
