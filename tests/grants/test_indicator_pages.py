@@ -162,3 +162,12 @@ def test_unknown_indicator_is_not_found(client, commissioner):
 def test_nav_links_to_indicators(client, commissioner):
     client.force_login(commissioner)
     assert f'href="{reverse("indicator-list")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_dashboard_and_priority_pages_link_indicators_to_their_tracking_page(client, demo):
+    client.login(username="commissioner", password="yardstick-demo")
+    ni15 = Indicator.objects.get(code="NI 15")
+    link = reverse("indicator-detail", args=[ni15.pk])
+    assert f'href="{link}"' in client.get("/").content.decode()
+    priority = ni15.priorities.first()
+    assert f'href="{link}"' in client.get(reverse("priority-detail", args=[priority.pk])).content.decode()
