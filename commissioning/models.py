@@ -193,6 +193,7 @@ class ReportJob(models.Model):
         RUNNING = "running", "Being built"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"  # was ready; its PDF was purged (manage.py purge_reports)
 
     class Scope(models.TextChoices):
         ROUND = "round", "Review round"
@@ -213,6 +214,9 @@ class ReportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     error = models.TextField(blank=True)
+    purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the PDF was deleted after the retention period."
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -221,6 +225,11 @@ class ReportJob(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(pdf__isnull=False), name="report_done_has_pdf"
             ),
+            models.CheckConstraint(
+                condition=(Q(status="expired") & Q(purged_at__isnull=False) & Q(pdf__isnull=True))
+                | (~Q(status="expired") & Q(purged_at__isnull=True)),
+                name="report_expired_purged",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,4 +237,8 @@ class ReportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED

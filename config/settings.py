@@ -154,6 +154,8 @@ YARDSTICK = {
     "MAX_IMPORT_BYTES": env.int("MAX_IMPORT_BYTES", default=50 * 1024 * 1024),
     # The address people reach Yardstick at (https://yardstick.example.org), for links in e-mails.
     "SITE_URL": env.str("SITE_URL", default=""),
+    # Days a generated PDF funding review is kept; `manage.py purge_reports` deletes older ones.
+    "REPORT_RETENTION_DAYS": env.int("REPORT_RETENTION_DAYS", default=30),
 }
 
 REST_FRAMEWORK = {
