@@ -1,7 +1,10 @@
-"""Admin for commissioning: PDF funding review jobs (read-only records of who asked for what)."""
+"""Admin for commissioning: PDF funding review jobs (read-only records of who asked for what,
+kept after their PDFs are purged)."""
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from commissioning.models import ReportJob
@@ -19,9 +22,10 @@ class ReportJobAdmin(admin.ModelAdmin):
         "requested_by",
         "requested_at",
         "finished_at",
+        "purged_at",
         "download",
     ]
-    list_filter = ["status", "scope"]
+    list_filter = ["status", "scope", ("purged_at", admin.EmptyFieldListFilter)]
     search_fields = ["scope_label", "requested_by__username"]
     date_hierarchy = "requested_at"
     readonly_fields = [
@@ -38,6 +42,7 @@ class ReportJobAdmin(admin.ModelAdmin):
         "pages",
         "filename",
         "error",
+        "purged_at",
         "download",
     ]
     list_select_related = ["requested_by"]
@@ -53,6 +58,8 @@ class ReportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description="PDF")
     def download(self, obj):
+        if obj.is_expired:
+            return f"Purged {date_format(timezone.localtime(obj.purged_at), 'j M Y')}"
         if obj.status != ReportJob.Status.DONE:
             return "–"
         return format_html('<a href="{}">Download</a>', reverse("funding-reviews:download", args=[obj.pk]))

@@ -104,21 +104,27 @@ def generate(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    return render(request, "commissioning/reports/job.html", {"job": _job(pk)})
+    context = {"job": _job(pk), "retention_days": report_services.retention_days()}
+    return render(request, "commissioning/reports/job.html", context)
 
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The small fragment the job page polls until the PDF is ready."""
     _staff(request)
-    return render(request, "commissioning/reports/_status.html", {"job": _job(pk)})
+    context = {"job": _job(pk), "retention_days": report_services.retention_days()}
+    return render(request, "commissioning/reports/_status.html", context)
 
 
 @login_required
 def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF; 410 Gone, with a page offering to generate it again, once it has been purged."""
     _staff(request)
-    job = ReportJob.objects.filter(pk=pk, status=ReportJob.Status.DONE).first()
-    if job is None:
+    job = ReportJob.objects.select_related("requested_by").filter(pk=pk).first()
+    if job is not None and job.is_expired:
+        context = {"job": job, "retention_days": report_services.retention_days()}
+        return render(request, "commissioning/reports/gone.html", context, status=410)
+    if job is None or job.status != ReportJob.Status.DONE:
         raise Http404("That funding review is not ready, or does not exist.")
     response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
