@@ -57,7 +57,7 @@ def main() -> None:
             return cursor.fetchall()
 
     def engine_sql():
-        """The four grouped queries the engine's inputs come from, without the engine."""
+        """The grouped queries the engine's inputs come from, without the engine."""
         return selectors.vfm_totals(
             selectors.round_programmes(review_round), years=YEARS, today=timezone.localdate(), include_submitted=False
         )
