@@ -275,14 +275,39 @@ class OutcomeReturn(models.Model):
 
 class Payment(models.Model):
     """Money paid to a programme's provider for a quarter (service fee share and/or
-    payment-by-results outcome payments)."""
+    payment-by-results outcome payments), or the reversal of such a payment.
+
+    Payments are never edited or deleted. A payment recorded in error is corrected by a
+    **reversal**: a second, linked row (kind "reversal", `reverses` the original) for the same
+    programme and quarter whose amount is the original's amount **negated**, with a reason. So a
+    plain SUM(amount) nets it out everywhere, and the original stays as it was. The constraints
+    tie the sign to the kind; `reverses` is one-to-one, so a payment is reversed at most once;
+    grants.services.payment_reverse checks the rest (same amount, a reversal is not reversed)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        REVERSAL = "reversal", "Reversal"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT)
     financial_year = FinancialYearField()
     quarter = QuarterField()
-    amount = MoneyField()
-    paid_on = models.DateField()
+    amount = MoneyField(
+        help_text="GBP: more than 0 for a payment; minus the original's amount for a reversal."
+    )
+    paid_on = models.DateField(
+        help_text="The date the money was paid (for a reversal: the date it was reversed)."
+    )
     reference = models.CharField(max_length=60, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        help_text="For a reversal: the payment it reverses (each payment can be reversed once).",
+    )
+    reason = models.TextField(blank=True, help_text="For a reversal: why the payment was reversed.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_payments"
     )
@@ -293,13 +318,30 @@ class Payment(models.Model):
     class Meta:
         ordering = ["programme", "financial_year", "quarter", "paid_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(kind="payment", amount__gt=0, reverses__isnull=True, reason="")
+                | (Q(kind="reversal", amount__lt=0, reverses__isnull=False) & ~Q(reason="")),
+                name="payment_or_reversal_shape",
+                violation_error_message=(
+                    "A payment has an amount over £0 and no reason or reversed payment; a reversal "
+                    "has a negative amount, the payment it reverses and a reason."
+                ),
+            ),
             fy_check("financial_year", "payment_financial_year_format"),
             quarter_check("quarter", "payment_quarter_1_4"),
         ]
 
     def __str__(self) -> str:
+        if self.is_reversal:
+            return (
+                f"reversal of £{-self.amount} to {self.programme.reference} "
+                f"for {self.financial_year} Q{self.quarter}"
+            )
         return f"£{self.amount} to {self.programme.reference} for {self.financial_year} Q{self.quarter}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.kind == self.Kind.REVERSAL
 
 
 class SentReminder(models.Model):
