@@ -32,6 +32,14 @@ def _ref(record, name: str) -> str:
     return programme.reference if programme is not None else f"programme {getattr(record, name + '_id')}"
 
 
+def _payment_label(record) -> str:
+    """A payment, or a reversal (negative amount) named as such with the payment it reverses."""
+    to = f"to {_ref(record, 'programme')} for {record.financial_year} Q{record.quarter}"
+    if getattr(record, "kind", "payment") == "reversal":
+        return f"Reversal of payment {record.reverses_id}: -£{-record.amount} {to}"
+    return f"£{record.amount} {to}"
+
+
 @dataclass(frozen=True)
 class Audited:
     """One audited model: its key in the API, a name for people, and how to label a record."""
@@ -57,9 +65,7 @@ AUDITED: tuple[Audited, ...] = (
     Audited("return", "Outcome return", OutcomeReturn,
             lambda r: f"{_ref(r, 'programme')} measure {r.measure_id} {r.financial_year} Q{r.quarter}",
             ("programme",)),
-    Audited("payment", "Payment", Payment,
-            lambda r: f"£{r.amount} to {_ref(r, 'programme')} for {r.financial_year} Q{r.quarter}",
-            ("programme",)),
+    Audited("payment", "Payment", Payment, _payment_label, ("programme",)),
     Audited("funding_stream", "Funding stream", FundingStream, lambda r: f"{r.name} {r.financial_year}"),
     Audited("review_round", "Review round", ReviewRound, lambda r: r.name),
     Audited("criterion", "Criterion", Criterion, lambda r: f"{r.name} ({r.weight}%)"),

@@ -168,8 +168,8 @@ class PaymentForm(forms.ModelForm):
 @admin.register(models.Payment)
 class PaymentAdmin(SimpleHistoryAdmin):
     form = PaymentForm
-    list_display = ["programme", "financial_year", "quarter", "amount", "paid_on", "reference"]
-    list_filter = ["financial_year", "quarter"]
+    list_display = ["programme", "kind", "financial_year", "quarter", "amount", "paid_on", "reference"]
+    list_filter = ["kind", "financial_year", "quarter"]
     search_fields = ["programme__reference", "reference"]
     autocomplete_fields = ["programme"]
 

@@ -18,6 +18,9 @@ The rules (docs/budgets-and-payments.md says the same for people):
   is shown as `capped`.
 - A quarter's payment can be made once the quarter has started; "due to date" adds up the
   quarters that have started. Outstanding = due − paid.
+- "Paid" is net of reversals: a payment recorded in error is reversed by a linked entry of minus
+  its amount (grants.services.payment_reverse), so the pair adds up to nothing and the quarter is
+  payable again.
 """
 
 from __future__ import annotations

@@ -177,6 +177,8 @@ def spend_by_programme(programme_ids) -> dict[int, Decimal]:
 
 
 def paid_by_programme(programme_ids) -> dict[int, Decimal]:
+    """Net paid per programme: a reversal's amount is negative, so SUM(amount) leaves out
+    reversed payments (here and in payment_schedules)."""
     rows = (
         Payment.objects.filter(programme_id__in=programme_ids)
         .order_by()
@@ -226,6 +228,14 @@ def stream_programmes(stream) -> list[dict]:
 
 def payments_visible_to(user) -> QuerySet[Payment]:
     return Payment.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def programme_payments(programme: Programme) -> QuerySet[Payment]:
+    """A programme's payments and reversals, newest first, each with who recorded it and (for a
+    reversed payment) its reversal: one query."""
+    return programme.payments.select_related(
+        "recorded_by", "reversal", "reversal__recorded_by", "reverses"
+    ).order_by("-paid_on", "-id")
 
 
 def pbr_programmes_visible_to(user) -> QuerySet[Programme]:

@@ -417,7 +417,11 @@ def payment_prepare(
     if paid_on > today:
         raise ValidationFailed({"paid_on": ["The payment date cannot be in the future."]})
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
-    if reference and Payment.objects.filter(programme=locked, reference=reference).exists():
+    # A reversed payment's reference may be used again by the payment that corrects it.
+    taken = Payment.objects.filter(
+        programme=locked, reference=reference, kind=Payment.Kind.PAYMENT, reversal__isnull=True
+    )
+    if reference and taken.exists():
         raise Conflict(
             f'A payment with reference "{reference}" is already recorded for {locked.reference}.',
             field="reference",
@@ -445,6 +449,61 @@ def payment_prepare(
     )
     _clean(payment)
     return payment
+
+
+REVERSAL_REASON_MAX = 1000
+
+
+def payment_reverse(*, user, payment: Payment, reason: str, today: date | None = None) -> Payment:
+    """Reverse a payment recorded in error (finance officers and admins): records a new, linked
+    reversal for the same programme and quarter with the original's amount negated and the
+    reason, dated today. The original is kept unchanged; both count in SUM(amount), so the pair
+    nets to nothing and the quarter is payable again. A payment is reversed at most once and a
+    reversal is never reversed (record a new payment instead). The programme row is locked, as
+    for payment_record, so two reversals at once cannot both pass."""
+    if not can_view_programme(user, payment.programme):
+        raise NotFound("No payment with that id is visible to you.")
+    if not can_record_payment(user):
+        raise NotPermitted("Only finance officers can reverse payments.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why this payment is being reversed."]})
+    if len(reason) > REVERSAL_REASON_MAX:
+        raise ValidationFailed({"reason": [f"Keep the reason to {REVERSAL_REASON_MAX} characters."]})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=payment.programme_id)
+        original = Payment.objects.select_related("programme").get(pk=payment.pk)
+        if original.kind == Payment.Kind.REVERSAL:
+            raise Conflict(
+                f"This is a reversal (of payment {original.reverses_id}); a reversal cannot be reversed. "
+                "If the payment is due after all, record it again as a new payment.",
+                existing_id=original.reverses_id,
+            )
+        existing = Payment.objects.filter(reverses=original).values_list("pk", flat=True).first()
+        if existing is not None:
+            raise Conflict(
+                f"Payment {original.pk} ({original}) has already been reversed (reversal {existing}).",
+                existing_id=existing,
+            )
+        reversal = Payment(
+            programme=original.programme,
+            kind=Payment.Kind.REVERSAL,
+            financial_year=original.financial_year,
+            quarter=original.quarter,
+            amount=-original.amount,
+            paid_on=today,
+            reverses=original,
+            reason=reason,
+            recorded_by=user,
+        )
+        reversal._change_reason = reason
+        try:
+            with transaction.atomic():
+                _save(reversal, user)
+        except IntegrityError:
+            raise Conflict(f"Payment {original.pk} has already been reversed.") from None
+        return reversal
 
 
 # --- helpers ---------------------------------------------------------------------------------
