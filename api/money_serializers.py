@@ -108,11 +108,36 @@ class PbrSummarySerializer(serializers.Serializer):
 class PaymentSerializer(serializers.ModelSerializer):
     programme_reference = serializers.CharField(source="programme.reference", read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True)
+    kind = serializers.ChoiceField(
+        choices=Payment.Kind.choices,
+        read_only=True,
+        help_text='"payment", or "reversal": a correction that cancels the payment in `reverses`.',
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        help_text="GBP: more than 0 for a payment; a reversal's is minus the amount it reverses.",
+    )
+    reverses = serializers.IntegerField(
+        source="reverses_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a reversal: the id of the payment it reverses; null for a payment.",
+    )
+    reversed_by = serializers.IntegerField(
+        source="reversal.pk",
+        read_only=True,
+        allow_null=True,
+        help_text="For a payment that has been reversed: the id of its reversal; otherwise null.",
+    )
+    reason = serializers.CharField(read_only=True, help_text='For a reversal: why; "" for a payment.')
 
     class Meta:
         model = Payment
         fields = [
             "id",
+            "kind",
             "programme",
             "programme_reference",
             "financial_year",
@@ -120,6 +145,9 @@ class PaymentSerializer(serializers.ModelSerializer):
             "amount",
             "paid_on",
             "reference",
+            "reverses",
+            "reversed_by",
+            "reason",
             "recorded_by",
             "recorded_at",
         ]
@@ -134,4 +162,12 @@ class PaymentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     paid_on = serializers.DateField(help_text="The date the money was paid; not in the future.")
     reference = serializers.CharField(
         max_length=60, required=False, default="", allow_blank=True, help_text="Remittance reference."
+    )
+
+
+class PaymentReverseSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000,
+        allow_blank=True,
+        help_text="Why the payment is reversed (required; kept in the payment's history).",
     )

@@ -5,6 +5,7 @@ import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +15,8 @@ from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.throttles import WriteRateThrottle
 from grants import selectors, services
 from grants.models import Payment, Programme
-from outcomes.errors import NotFound, ValidationFailed
+from grants.permissions import can_record_payment
+from outcomes.errors import NotFound, NotPermitted, ValidationFailed
 
 MAX_ID = 2**31 - 1  # a larger id cannot exist, and SQLite cannot even compare it
 
@@ -24,10 +26,11 @@ class PaymentFilter(django_filters.FilterSet):
     provider = IdFilter(field_name="programme__provider", min_value=1, max_value=MAX_ID)
     quarter = django_filters.NumberFilter(min_value=1, max_value=4)
     financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')
+    kind = django_filters.ChoiceFilter(choices=Payment.Kind.choices)
 
     class Meta:
         model = Payment
-        fields = ["programme", "provider", "financial_year", "quarter"]
+        fields = ["programme", "provider", "financial_year", "quarter", "kind"]
 
     def in_year(self, queryset, name, value):
         return queryset.filter(financial_year=_financial_year(value).label)
@@ -57,7 +60,9 @@ class PaymentViewSet(
     http_method_names = ["get", "post", "head", "options"]  # a payment is never edited or deleted
 
     def get_queryset(self):
-        return selectors.payments_visible_to(self.request.user).select_related("programme", "recorded_by")
+        return selectors.payments_visible_to(self.request.user).select_related(
+            "programme", "recorded_by", "reversal"
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = s.PaymentCreateSerializer(data=request.data)
@@ -68,6 +73,30 @@ class PaymentViewSet(
             raise NotFound("No programme with that id is visible to you.", field="programme")
         payment = services.payment_record(user=request.user, programme=programme, **data)
         return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Reverse a payment recorded in error (finance officers)",
+        description=(
+            "Records a reversal: a new entry linked to the payment, for the same programme and quarter, "
+            "whose amount is minus the payment's, with the reason. The payment itself is kept unchanged. "
+            "Paid and outstanding figures net the pair out, so the quarter can be paid again. "
+            "409 if the payment has already been reversed (existing_id: its reversal) or is itself a "
+            "reversal; 400 if the reason is empty."
+        ),
+        request=s.PaymentReverseSerializer,
+        responses={201: s.PaymentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="reverse")
+    def reverse_payment(self, request, pk=None):
+        payment = self.get_object()
+        if not can_record_payment(request.user):
+            raise NotPermitted("Only finance officers can reverse payments.")
+        serializer = s.PaymentReverseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reversal = services.payment_reverse(
+            user=request.user, payment=payment, reason=serializer.validated_data["reason"]
+        )
+        return Response(s.PaymentSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
 class ProgrammePaymentsView(APIView):
