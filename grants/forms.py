@@ -62,3 +62,14 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+
+
+class PaymentReverseForm(forms.Form):
+    """Reverse a payment recorded in error; grants.services.payment_reverse checks the rules."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Say why this payment is being reversed."},
+        help_text="Why the payment is reversed, e.g. “paid to the wrong quarter”. Kept with the payment.",
+    )

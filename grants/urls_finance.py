@@ -13,6 +13,7 @@ urlpatterns = [
         views.programme_payments,
         name="finance-programme-payments",
     ),
+    path("finance/payments/<int:pk>/reverse/", views.payment_reverse, name="finance-payment-reverse"),
     path("programmes/export.<str:fmt>", views.programmes_export, name="programmes-export"),
     path("returns/export.<str:fmt>", views.returns_export, name="returns-export"),
 ]

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from grants import selectors, services
-from grants.forms import PaymentForm
+from grants.forms import PaymentForm, PaymentReverseForm
 from grants.models import FundingStream, Programme
 from grants.permissions import can_record_payment
 from grants.roles import is_staff_role
 from grants.views import filtered_programmes
 from grants.views_returns import _add_errors, filtered_slots
 from outcomes import spreadsheets
-from outcomes.errors import DomainError
+from outcomes.errors import Conflict, DomainError
 from outcomes.periods import Quarter
 
 ZERO = Decimal("0")
@@ -133,10 +133,42 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "is_pbr": is_pbr,
             "schedule": selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None,
-            "payments": programme.payments.select_related("recorded_by").order_by("-paid_on", "-id"),
+            "payments": selectors.programme_payments(programme),
             "form": form,
+            "can_reverse": can_record_payment(request.user),
         },
     )
+
+
+@login_required
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a payment recorded in error: a form asking why (also shown inline on the
+    programme's payments page), then a linked reversal; the payment itself is kept."""
+    payment = (
+        selectors.payments_visible_to(request.user)
+        .select_related("programme", "programme__provider", "recorded_by", "reversal", "reverses")
+        .filter(pk=pk)
+        .first()
+    )
+    if payment is None:
+        raise Http404("No payment with that number is visible to you.")
+    if not can_record_payment(request.user):
+        raise PermissionDenied("Only finance officers can reverse payments.")
+    form = PaymentReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.payment_reverse(
+                user=request.user, payment=payment, reason=form.cleaned_data["reason"]
+            )
+        except Conflict as exc:  # reversed meanwhile, or a reversal: the page now says which
+            messages.error(request, exc.message)
+            return redirect("finance-payment-reverse", pk=payment.pk)
+        except DomainError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Payment reversed: {reversal}.")
+            return redirect("finance-programme-payments", pk=payment.programme_id)
+    return render(request, "grants/finance/payment_reverse.html", {"payment": payment, "form": form})
 
 
 def _payment_initial(request: HttpRequest) -> dict:
