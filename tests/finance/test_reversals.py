@@ -325,3 +325,36 @@ def test_page_permissions(client, finance, commissioner, provider, provider2, pb
     assert _login(client, provider).post(url, {"reason": "x"}).status_code == 403
     assert _login(client, provider2).post(url, {"reason": "x"}).status_code == 404
     assert not Payment.objects.filter(kind=Payment.Kind.REVERSAL).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reversals_record_one(on_postgres, finance, pbr):
+    """Two reversals of one payment at the same moment: one 201, one 409, one reversal saved."""
+    import threading
+
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    payment = _pay(finance, pbr)
+    token = Token.objects.create(user=finance).key
+    barrier, codes, lock = threading.Barrier(2), [], threading.Lock()
+
+    def reverse_it(n: int) -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            barrier.wait(timeout=30)
+            code = client.post(_url(payment), {"reason": f"Paid twice ({n})"}, format="json").status_code
+        finally:
+            connection.close()
+        with lock:
+            codes.append(code)
+
+    threads = [threading.Thread(target=reverse_it, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes) == [201, 409]
+    assert Payment.objects.filter(kind=Payment.Kind.REVERSAL).count() == 1
