@@ -22,6 +22,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._portfolio import copy_targets_and_returns  # noqa: E402
 from bench._server import fresh_database  # noqa: E402
 
 YEARS = ["2009/10", "2010/11"]
@@ -94,7 +95,6 @@ def _generate(count: int):
     from commissioning.models import Criterion, Decision, Score
     from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
     from outcomes.models import OutcomeMeasure, Partnership, Plan, Priority
-    from outcomes.periods import Quarter
 
     users = get_user_model().objects
     admin = users.create_superuser("bench", "bench@example.org", "bench-pass-1", first_name="Bench",
@@ -126,26 +126,7 @@ def _generate(count: int):
         + [ProgrammePriority(programme_id=pid, priority=priorities[(n + 1) % 6]) for n, pid in enumerate(ids)],
         batch_size=5000,
     )  # fmt: skip
-    quarters = [Quarter.of(y, q) for y in YEARS for q in (1, 2, 3, 4)]
-    targets, returns = io.StringIO(), io.StringIO()
-    now = "2011-05-01 10:00:00+00"
-    for index, pid in enumerate(ids):
-        for m, measure in enumerate(measures):
-            for qi, quarter in enumerate(quarters):
-                fy, q = quarter.financial_year.label, quarter.number
-                value = 5 + (index + m + qi) % 7
-                spend = "" if m else f"{10000 + (index % 50) * 10}.00"
-                targets.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t8\t\\N\n")
-                returns.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t{value}\t{spend or chr(92) + 'N'}\t\tverified\t1\tf\t"
-                              f"{admin.pk}\t{now}\t\\N\t\\N\t\n")  # fmt: skip
-    with connection.cursor() as cursor:
-        with cursor.copy("COPY grants_programmetarget (programme_id, measure_id, financial_year, quarter, target_value, "
-                         "tariff) FROM STDIN") as copy:  # fmt: skip
-            copy.write(targets.getvalue())
-        with cursor.copy("COPY grants_outcomereturn (programme_id, measure_id, financial_year, quarter, value, spend, "
-                         "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
-                         "query_reason) FROM STDIN") as copy:  # fmt: skip
-            copy.write(returns.getvalue())
+    copy_targets_and_returns(ids, measures, YEARS, user_id=admin.pk, spend_base=10000, submitted_at="2011-05-01 10:00:00+00")
     review_round = services.round_create(user=admin, name="Bench round", first_year=YEARS[0], last_year=YEARS[-1])
     criteria = list(Criterion.objects.filter(review_round=review_round).order_by("order"))
     Score.objects.bulk_create(

@@ -10,7 +10,6 @@ columns) and one raw SQL aggregate that reads the same return rows. Prints both,
 """
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._portfolio import copy_targets_and_returns  # noqa: E402
 from bench._server import fresh_database  # noqa: E402
 
 YEARS = ["2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]
@@ -92,12 +92,10 @@ def _generate(count: int):
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from commissioning import services
     from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
     from outcomes.models import OutcomeMeasure, Partnership, Plan, Priority
-    from outcomes.periods import Quarter
 
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench-pass-1")
     partnership = Partnership.objects.create(name="Bench", slug="bench", area="Bench")
@@ -121,31 +119,11 @@ def _generate(count: int):
     ProgrammePriority.objects.bulk_create(
         [ProgrammePriority(programme_id=i, priority=priority, is_primary=True) for i in ids], batch_size=5000
     )
-    quarters = [Quarter.of(y, q) for y in YEARS for q in (1, 2, 3, 4)]
-    targets, returns = io.StringIO(), io.StringIO()
-    now = "2014-05-01 10:00:00+00"
-    for index, pid in enumerate(ids):
-        for m, measure in enumerate(measures):
-            for qi, quarter in enumerate(quarters):
-                fy, q = quarter.financial_year.label, quarter.number
-                value = 5 + (index + m + qi) % 7
-                spend = "" if m else f"{1000 + (index % 50) * 10}.00"
-                targets.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t8\t\\N\n")
-                returns.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t{value}\t{spend or chr(92) + 'N'}\t\tverified\t1\tf\t"
-                              f"{user.pk}\t{now}\t\\N\t\\N\t\n")  # fmt: skip
-    with connection.cursor() as cursor:
-        with cursor.copy("COPY grants_programmetarget (programme_id, measure_id, financial_year, quarter, target_value, "
-                         "tariff) FROM STDIN") as copy:  # fmt: skip
-            copy.write(targets.getvalue())
-        with cursor.copy("COPY grants_outcomereturn (programme_id, measure_id, financial_year, quarter, value, spend, "
-                         "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
-                         "query_reason) FROM STDIN") as copy:  # fmt: skip
-            copy.write(returns.getvalue())
-        cursor.execute("ANALYZE")
+    copy_targets_and_returns(ids, measures, YEARS, user_id=user.pk, spend_base=1000, submitted_at="2014-05-01 10:00:00+00")
     review_round = services.round_create(
         user=user, name="Bench round", first_year=YEARS[0], last_year=YEARS[-1]
     )
-    return review_round, count * len(measures) * len(quarters)
+    return review_round, count * len(measures) * len(YEARS) * 4
 
 
 if __name__ == "__main__":
