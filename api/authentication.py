@@ -5,6 +5,8 @@ with the token saves a query per request (see grants.roles.access_annotations). 
 compiled once per process (outcomes.compiled): it runs on every API request.
 """
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -13,8 +15,9 @@ from grants.roles import access_annotations, set_access
 from outcomes.compiled import CompiledQuery, instance
 
 
-def _user_fields() -> list[str]:
-    return [f.attname for f in get_user_model()._meta.concrete_fields]
+@cache
+def _user_fields() -> tuple[str, ...]:
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields)
 
 
 def _token_query(key):

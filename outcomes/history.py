@@ -13,6 +13,7 @@ history carries extra fields) it falls back to the ordinary save.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import cache
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -48,16 +49,8 @@ def _fields(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-_statements: dict[type, str | None] = {}
-
-
+@cache
 def _statement(model) -> str | None:
-    if model not in _statements:
-        _statements[model] = _build(model)
-    return _statements[model]
-
-
-def _build(model) -> str | None:
     history = model.history.model
     pk = model._meta.pk.column
     columns = [f.column for f in _fields(model)]
