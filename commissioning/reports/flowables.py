@@ -82,21 +82,6 @@ class Pen:
                 high = mid - 1
         return text[:low].rstrip() + ELLIPSIS
 
-    def wrap(self, text: str, width: float, font: str = REGULAR, size: float = 8.0) -> list[str]:
-        """Greedy word wrap into lines no wider than width."""
-        lines: list[str] = []
-        for paragraph in text.splitlines() or [""]:
-            line = ""
-            for word in paragraph.split():
-                candidate = f"{line} {word}" if line else word
-                if line and self.width(candidate, font, size) > width:
-                    lines.append(line)
-                    line = word
-                else:
-                    line = candidate
-            lines.append(line)
-        return lines
-
     def fill(self, colour):
         self.canv.setFillColor(colour)
 
@@ -108,10 +93,6 @@ class Pen:
         for subset, chunk in font.splitString(text, doc):  # TrueType only (fonts.register)
             parts.append(f"{font.getSubsetInternalName(subset, doc)} {size:g} Tf ({canv._escape(chunk)}) Tj")
         return " ".join(parts)
-
-
-def text_width(text: str, font: str = REGULAR, size: float = 8.0) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
 
 
 @dataclass(frozen=True)
@@ -441,6 +422,7 @@ class Note(Flowable):
 
 
 def _wrap_font(text: str, width: float, font: str, size: float) -> list[str]:
+    """Greedy word wrap into lines no wider than width (measured before any canvas exists)."""
     out = []
     for paragraph in text.split("\n"):
         line = ""

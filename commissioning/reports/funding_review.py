@@ -736,9 +736,7 @@ def _band_chart(r: FundingReview) -> Drawing:
     for line in r.ranked:
         counts[line.bcr_band or "no BCR"] += 1
     drawing = Drawing(WIDTH, 150)
-    drawing.add(
-        String(0, 138, "Programmes by value-for-money band", fontName=BOLD, fontSize=8.5, fillColor=INK)
-    )
+    drawing.add(_chart_title(138, "Programmes by value-for-money band"))
     chart = _hbar(len(bands), 120, 130, WIDTH - 200)
     chart.data = [[counts[b] for b in bands]]
     chart.categoryAxis.categoryNames = [
@@ -760,14 +758,10 @@ def _budget_chart(r: FundingReview) -> Drawing:
     height = 40 + 26 * max(len(streams), 1)
     drawing = Drawing(WIDTH, height + 20)
     drawing.add(
-        String(
-            0,
+        _chart_title(
             height + 8,
             "Budget, awarded and spent by funding stream (£)"
             + (" — the 10 largest" if len(r.streams) > 10 else ""),
-            fontName=BOLD,
-            fontSize=8.5,
-            fillColor=INK,
         )
     )
     chart = _hbar(len(streams), height - 30, 150, WIDTH - 250)
@@ -792,16 +786,7 @@ def _priority_chart(r: FundingReview) -> Drawing:
     priorities = r.priorities[:10]
     height = 40 + 20 * max(len(priorities), 1)
     drawing = Drawing(WIDTH, height + 20)
-    drawing.add(
-        String(
-            0,
-            height + 8,
-            "Awarded and spent by primary priority (£)",
-            fontName=BOLD,
-            fontSize=8.5,
-            fillColor=INK,
-        )
-    )
+    drawing.add(_chart_title(height + 8, "Awarded and spent by primary priority (£)"))
     chart = _hbar(len(priorities), height - 30, 150, WIDTH - 250)
     chart.data = [[float(p.awarded) for p in priorities], [float(p.spent) for p in priorities]]
     chart.categoryAxis.categoryNames = [_short(p.name, 34) for p in priorities]
@@ -810,6 +795,10 @@ def _priority_chart(r: FundingReview) -> Drawing:
     drawing.add(chart)
     drawing.add(_legend(WIDTH - 85, height - 10, [("Awarded", ACCENT), ("Spent", GOOD)]))
     return drawing
+
+
+def _chart_title(y: float, text: str) -> String:
+    return String(0, y, text, fontName=BOLD, fontSize=8.5, fillColor=INK)
 
 
 def _hbar(categories: int, height: float, x: float, width: float) -> HorizontalBarChart:
