@@ -29,7 +29,7 @@ from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePrio
 from grants.roles import Role, roles_of
 from outcomes.errors import NotFound, ValidationFailed
 from outcomes.models import EvidenceGrade, OutcomeMeasure
-from outcomes.periods import FinancialYear, PeriodError
+from outcomes.periods import FinancialYear, PeriodError, financial_years_between
 from outcomes.selectors import current_plan
 
 SCOPE_KINDS = ("round", "stream", "year")
@@ -50,8 +50,7 @@ class Scope:
 
     @property
     def years(self) -> list[str]:
-        first, last = FinancialYear.parse(self.first_year), FinancialYear.parse(self.last_year)
-        return [FinancialYear(y).label for y in range(first.start_year, last.start_year + 1)]
+        return year_labels(self.first_year, self.last_year)
 
     @property
     def period_label(self) -> str:
@@ -78,9 +77,7 @@ def resolve_scope(kind: str, key) -> Scope:
     """The scope named by kind and key; NotFound if there is no such round, stream or year."""
     key = str(key).strip()
     if kind == "round":
-        review_round = ReviewRound.objects.filter(pk=int(key)).first() if key.isdigit() else None
-        if review_round is None:
-            raise NotFound("There is no review round with that id.")
+        review_round = _by_id(ReviewRound, key, "There is no review round with that id.")
         return Scope(
             "round",
             key,
@@ -90,9 +87,7 @@ def resolve_scope(kind: str, key) -> Scope:
             review_round=review_round,
         )
     if kind == "stream":
-        stream = FundingStream.objects.filter(pk=int(key)).first() if key.isdigit() else None
-        if stream is None:
-            raise NotFound("There is no funding stream with that id.")
+        stream = _by_id(FundingStream, key, "There is no funding stream with that id.")
         return Scope(
             "stream",
             key,
@@ -108,6 +103,19 @@ def resolve_scope(kind: str, key) -> Scope:
             raise NotFound(f"{exc} Financial years in addresses are written like 2009-10.") from None
         return Scope("year", label, f"Financial year {label}", label, label)
     raise ValidationFailed({"scope": [f"A review covers one of: {', '.join(SCOPE_KINDS)}."]})
+
+
+def year_labels(first_year: str, last_year: str) -> list[str]:
+    """The financial year labels from first_year to last_year inclusive ("2009/10", ...)."""
+    first, last = FinancialYear.parse(first_year), FinancialYear.parse(last_year)
+    return [fy.label for fy in financial_years_between(first.start, last.end)]
+
+
+def _by_id(model, key: str, missing: str):
+    found = model.objects.filter(pk=int(key)).first() if key.isdigit() else None
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from commissioning import report_services
 from commissioning.models import ReportJob, ReviewRound
 from commissioning.permissions import can_generate_funding_review
-from commissioning.report_selectors import resolve_scope
+from commissioning.report_selectors import resolve_scope, year_labels
 from grants.models import FundingStream
 from outcomes.errors import DomainError
 
@@ -146,10 +146,7 @@ def _recent_jobs(user, scope=None):
 
 
 def _round_years() -> set[str]:
-    from outcomes.periods import FinancialYear
-
     years = set()
     for first, last in ReviewRound.objects.values_list("first_year", "last_year"):
-        start, end = FinancialYear.parse(first), FinancialYear.parse(last)
-        years |= {FinancialYear(y).label for y in range(start.start_year, end.start_year + 1)}
+        years.update(year_labels(first, last))
     return years
