@@ -521,7 +521,7 @@ def _programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]
         values = [p.spend_by_quarter.get((year, q)) for q in (1, 2, 3, 4)]
         year_total = sum((v for v in values if v is not None), Decimal(0))
         years_total += year_total
-        spend_rows.append([year, *[gbp(v) if v is not None else "–" for v in values], gbp(year_total)])
+        spend_rows.append([year, *[gbp(v) for v in values], gbp(year_total)])
     bold = frozenset()
     if len(r.financial_years) > 1:
         spend_rows.append(["Total", "", "", "", "", gbp(years_total)])
