@@ -12,14 +12,10 @@ from openpyxl import load_workbook
 
 from grants.models import OutcomeReturn, Programme
 from outcomes import spreadsheets
-from tests.factories import PASSWORD, OutcomeReturnFactory, ProgrammeFactory
+from tests.factories import OutcomeReturnFactory, ProgrammeFactory
+from tests.finance.conftest import login
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, user):
-    client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _csv(response) -> list[dict]:
@@ -37,7 +33,7 @@ def _xlsx(response) -> list[dict]:
 def test_programmes_export_honours_filters(client, commissioner, portfolio):
     portfolio["b"].status = Programme.Status.SUSPENDED
     portfolio["b"].save()
-    _login(client, commissioner)
+    login(client, commissioner)
     everything = _csv(client.get(reverse("programmes-export", args=["csv"])))
     assert [r["Reference"] for r in everything] == sorted(p.reference for p in Programme.objects.all())
     active = _xlsx(client.get(reverse("programmes-export", args=["xlsx"]), {"status": "active"}))
@@ -50,7 +46,7 @@ def test_programmes_export_honours_filters(client, commissioner, portfolio):
 
 
 def test_providers_export_only_their_own(client, provider, portfolio):
-    rows = _csv(_login(client, provider).get(reverse("programmes-export", args=["csv"])))
+    rows = _csv(login(client, provider).get(reverse("programmes-export", args=["csv"])))
     assert [r["Reference"] for r in rows] == [portfolio["a"].reference]
 
 
@@ -60,7 +56,7 @@ def test_returns_export_honours_state_and_visibility(client, provider, commissio
                          status=OutcomeReturn.Status.VERIFIED, notes="=HYPERLINK(\"x\")")  # fmt: skip
     OutcomeReturnFactory(programme=a, measure=measure, quarter=2, value=Decimal("9"))
     OutcomeReturnFactory(programme=b, measure=measure, quarter=1, value=Decimal("3"))
-    _login(client, provider)
+    login(client, provider)
     rows = _csv(client.get(reverse("returns-export", args=["csv"])))
     assert {r["Programme reference"] for r in rows} == {a.reference}
     verified = _xlsx(client.get(reverse("returns-export", args=["xlsx"]), {"state": "verified"}))
@@ -74,13 +70,13 @@ def test_returns_export_honours_state_and_visibility(client, provider, commissio
     )
     assert row["Notes"] == '=HYPERLINK("x")'  # kept as text, not run as a formula
     client.logout()
-    everything = _csv(_login(client, commissioner).get(reverse("returns-export", args=["csv"])))
+    everything = _csv(login(client, commissioner).get(reverse("returns-export", args=["csv"])))
     assert {r["Programme reference"] for r in everything} == {a.reference, b.reference}
     assert next(r for r in everything if r["State"] == "verified")["Notes"].startswith("'=")
 
 
 def test_export_links_on_the_list_pages(client, commissioner, portfolio):
-    _login(client, commissioner)
+    login(client, commissioner)
     page = client.get(reverse("programme-list"), {"status": "active"}).content.decode()
     assert reverse("programmes-export", args=["xlsx"]) + "?status=active" in page
     OutcomeReturnFactory(programme=portfolio["a"], measure=portfolio["measure"], quarter=1)
@@ -89,7 +85,7 @@ def test_export_links_on_the_list_pages(client, commissioner, portfolio):
 
 
 def test_unknown_format_is_not_found(client, commissioner):
-    assert _login(client, commissioner).get("/programmes/export.pdf").status_code == 404
+    assert login(client, commissioner).get("/programmes/export.pdf").status_code == 404
 
 
 def test_exports_take_a_fixed_number_of_queries(
@@ -97,7 +93,7 @@ def test_exports_take_a_fixed_number_of_queries(
 ):
     for _ in range(10):
         ProgrammeFactory()
-    _login(client, commissioner)
+    login(client, commissioner)
     with django_assert_max_num_queries(6):
         client.get(reverse("programmes-export", args=["xlsx"]))
     with django_assert_max_num_queries(6):
@@ -131,7 +127,7 @@ def test_round_page_links_to_the_vfm_downloads(client, api, commissioner, financ
         )
         .json()["id"]
     )
-    page = _login(client, finance).get(reverse("commissioning:round", args=[round_id])).content.decode()
+    page = login(client, finance).get(reverse("commissioning:round", args=[round_id])).content.decode()
     for fmt in ("csv", "xlsx"):
         link = f"{reverse('review-round-vfm', args=[round_id])}?format={fmt}"
         assert link in page

@@ -1,46 +1,23 @@
 """Finance pages: budgets, payments by results (with the record-a-payment form), role isolation
 and query counts."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from grants.models import FundingStream, OutcomeReturn, Payment, Programme
-from tests.factories import PASSWORD, OutcomeReturnFactory, ProgrammeFactory, ProgrammeTargetFactory
+from grants.models import FundingStream, Payment, Programme
+from tests.factories import ProgrammeFactory
+from tests.finance.conftest import login
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _login(client, user):
-    client.login(username=user.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def pbr(org_a):
-    programme = ProgrammeFactory(
-        reference="SSP-PBR1",
-        title="Job coaching",
-        provider=org_a,
-        commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
-        award_amount=D("60000"),
-        service_fee=D("10000"),
-        start_date=date(2009, 4, 1),
-        end_date=date(2009, 12, 31),
-    )
-    target = ProgrammeTargetFactory(programme=programme, quarter=1, tariff=D("500"))
-    OutcomeReturnFactory(programme=programme, measure=target.measure, quarter=1, value=D("4"),
-                         status=OutcomeReturn.Status.VERIFIED, spend=D("12000"))  # fmt: skip
-    return programme
-
-
 def test_budgets_page_shows_each_streams_figures(client, finance, pbr):
     stream = pbr.funding_stream
     ProgrammeFactory(funding_stream=stream, award_amount=D("40000"), status=Programme.Status.DECOMMISSIONED)
-    page = _login(client, finance).get(reverse("finance-budgets")).content.decode()
+    page = login(client, finance).get(reverse("finance-budgets")).content.decode()
     assert stream.name in page
     assert "£1,000,000" in page and "£60,000" in page and "£940,000" in page  # budget, awarded, available
     assert "£12,000" in page and "1.2%" in page  # spent and % spent
@@ -52,12 +29,12 @@ def test_budgets_filter_by_year(client, commissioner, pbr):
     FundingStream.objects.create(
         name="Later", code="later", funder=pbr.funding_stream.funder, financial_year="2010/11", budget=D("5")
     )
-    page = _login(client, commissioner).get(reverse("finance-budgets"), {"year": "2010/11"}).content.decode()
+    page = login(client, commissioner).get(reverse("finance-budgets"), {"year": "2010/11"}).content.decode()
     assert "Later" in page and pbr.funding_stream.name not in page
 
 
 def test_providers_cannot_see_budgets(client, provider, pbr):
-    _login(client, provider)
+    login(client, provider)
     assert client.get(reverse("finance-budgets")).status_code == 403
     assert client.get(reverse("finance-stream", args=[pbr.funding_stream_id])).status_code == 403
 
@@ -65,27 +42,27 @@ def test_providers_cannot_see_budgets(client, provider, pbr):
 def test_budgets_page_queries_do_not_grow_with_streams(client, finance, pbr, django_assert_max_num_queries):
     for _ in range(8):
         ProgrammeFactory(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS)
-    _login(client, finance)
+    login(client, finance)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("finance-budgets")).status_code == 200
 
 
 def test_programme_payments_page_shows_the_schedule(client, provider, pbr):
-    page = _login(client, provider).get(reverse("finance-programme-payments", args=[pbr.pk])).content.decode()
+    page = login(client, provider).get(reverse("finance-programme-payments", args=[pbr.pk])).content.decode()
     assert "£3,333.33" in page and "£3,333.34" in page  # fee shares
     assert "£5,333.33" in page  # Q1 due: fee share + 4 × £500
     assert "Record a payment" not in page  # providers see, not record
 
 
 def test_other_providers_cannot_see_the_payments(client, provider2, pbr):
-    _login(client, provider2)
+    login(client, provider2)
     assert client.get(reverse("finance-programme-payments", args=[pbr.pk])).status_code == 404
     assert "SSP-PBR1" not in client.get(reverse("finance-payments")).content.decode()
 
 
 def test_finance_officer_records_a_payment_on_the_page(client, finance, pbr):
     url = reverse("finance-programme-payments", args=[pbr.pk])
-    _login(client, finance)
+    login(client, finance)
     form = {"programme": pbr.pk, "financial_year": "2009/10", "quarter": 1, "amount": "5333.33",
             "paid_on": "2009-08-01", "reference": "REM-1"}  # fmt: skip
     response = client.post(url, form)
@@ -103,15 +80,15 @@ def test_commissioners_and_providers_cannot_post_payments(client, commissioner, 
     url = reverse("finance-programme-payments", args=[pbr.pk])
     form = {"programme": pbr.pk, "financial_year": "2009/10", "quarter": 1, "amount": "10",
             "paid_on": "2009-08-01"}  # fmt: skip
-    assert _login(client, commissioner).post(url, form).status_code == 403
+    assert login(client, commissioner).post(url, form).status_code == 403
     assert client.post(reverse("finance-payments"), form).status_code == 403
     client.logout()
-    assert _login(client, provider).post(url, form).status_code == 403
+    assert login(client, provider).post(url, form).status_code == 403
     assert not Payment.objects.exists()
 
 
 def test_portfolio_page_lists_due_paid_and_outstanding(client, finance, pbr):
-    _login(client, finance)
+    login(client, finance)
     page = client.get(reverse("finance-payments")).content.decode()
     assert "SSP-PBR1" in page and "£12,000" in page  # due to date: £10,000 fee + £2,000 outcomes
     response = client.post(
@@ -127,22 +104,20 @@ def test_portfolio_page_lists_due_paid_and_outstanding(client, finance, pbr):
 def test_portfolio_page_queries_do_not_grow(client, finance, pbr, django_assert_max_num_queries):
     for _ in range(8):
         ProgrammeFactory(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS, service_fee=D("100"))
-    _login(client, finance)
+    login(client, finance)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("finance-payments")).status_code == 200
 
 
 def test_grant_programme_has_no_schedule(client, finance, org_a):
     grant = ProgrammeFactory(provider=org_a)
-    page = (
-        _login(client, finance).get(reverse("finance-programme-payments", args=[grant.pk])).content.decode()
-    )
+    page = login(client, finance).get(reverse("finance-programme-payments", args=[grant.pk])).content.decode()
     assert "not payment by results" in page and "Record a payment" not in page
 
 
 def test_nav_links(client, finance, provider):
-    page = _login(client, finance).get(reverse("home")).content.decode()
+    page = login(client, finance).get(reverse("home")).content.decode()
     assert reverse("finance-budgets") in page and reverse("finance-payments") in page
     client.logout()
-    page = _login(client, provider).get(reverse("home")).content.decode()
+    page = login(client, provider).get(reverse("home")).content.decode()
     assert reverse("finance-budgets") not in page and reverse("finance-payments") in page

@@ -1,6 +1,5 @@
 """The budgets and payments-by-results API: shapes, permissions, rules and query counts."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,31 +11,19 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammeTargetFactory,
 )
+from tests.finance.conftest import post_at_once
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
 @pytest.fixture
-def pbr(org_a):
-    """2009/10 Q1-Q3, £10,000 fee, £500 per verified outcome, 4 verified in Q1, 6 submitted in Q2."""
-    programme = ProgrammeFactory(
-        reference="SSP-PBR1",
-        provider=org_a,
-        commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
-        award_amount=D("60000"),
-        service_fee=D("10000"),
-        start_date=date(2009, 4, 1),
-        end_date=date(2009, 12, 31),
-    )
-    target = ProgrammeTargetFactory(programme=programme, quarter=1, tariff=D("500"))
-    ProgrammeTargetFactory(programme=programme, measure=target.measure, quarter=2, tariff=D("500"))
-    OutcomeReturnFactory(programme=programme, measure=target.measure, quarter=1, value=D("4"),
-                         status=OutcomeReturn.Status.VERIFIED, spend=D("12000"))  # fmt: skip
-    OutcomeReturnFactory(
-        programme=programme, measure=target.measure, quarter=2, value=D("6"), spend=D("9000")
-    )
-    return programme
+def pbr(pbr):
+    """tests/finance/conftest.py's programme (4 verified in Q1), with 6 submitted in Q2 at £500 each."""
+    measure = pbr.targets.get().measure
+    ProgrammeTargetFactory(programme=pbr, measure=measure, quarter=2, tariff=D("500"))
+    OutcomeReturnFactory(programme=pbr, measure=measure, quarter=2, value=D("6"), spend=D("9000"))
+    return pbr
 
 
 def _payment(pbr, **overrides):
@@ -152,35 +139,14 @@ def priority_id(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_awards_cannot_both_pass(on_postgres, commissioner, org_a, priority_id):
     """Two awards that each fit but not together, made at the same moment: exactly one is saved."""
-    import threading
-
-    from django.db import connection
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
     stream = FundingStreamFactory(budget=D("100000"))
-    token = Token.objects.create(user=commissioner).key
-    barrier, codes, lock = threading.Barrier(2), [], threading.Lock()
-
-    def award(n: int) -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        body = {"reference": f"SSP-C{n}", "title": f"Race {n}", "provider": org_a.pk,
-                "funding_stream": stream.pk, "award_amount": "60000.00", "start_date": "2010-04-01",
-                "end_date": "2011-03-31", "primary_priority": priority_id}  # fmt: skip
-        try:
-            barrier.wait(timeout=30)
-            code = client.post("/api/programmes/", body, format="json").status_code
-        finally:
-            connection.close()
-        with lock:
-            codes.append(code)
-
-    threads = [threading.Thread(target=award, args=(n,)) for n in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    bodies = [
+        {"reference": f"SSP-C{n}", "title": f"Race {n}", "provider": org_a.pk, "funding_stream": stream.pk,
+         "award_amount": "60000.00", "start_date": "2010-04-01", "end_date": "2011-03-31",
+         "primary_priority": priority_id}
+        for n in (1, 2)
+    ]  # fmt: skip
+    codes = post_at_once(commissioner, "/api/programmes/", bodies)
     assert sorted(codes) == [201, 400]
     assert Programme.objects.filter(funding_stream=stream).count() == 1
 
@@ -294,31 +260,7 @@ def test_payment_endpoints_queries_do_not_grow(api, finance, pbr, django_assert_
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_cannot_overpay(on_postgres, finance, pbr):
     """Two payments of £3,000 for a quarter with £5,333.33 due, at the same moment: one is saved."""
-    import threading
-
-    from django.db import connection
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    token = Token.objects.create(user=finance).key
-    barrier, codes, lock = threading.Barrier(2), [], threading.Lock()
-
-    def pay(n: int) -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        try:
-            barrier.wait(timeout=30)
-            body = _payment(pbr, amount="3000", reference=f"R{n}")
-            code = client.post("/api/payments/", body, format="json").status_code
-        finally:
-            connection.close()
-        with lock:
-            codes.append(code)
-
-    threads = [threading.Thread(target=pay, args=(n,)) for n in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    bodies = [_payment(pbr, amount="3000", reference=f"R{n}") for n in (1, 2)]
+    codes = post_at_once(finance, "/api/payments/", bodies)
     assert sorted(codes) == [201, 400]
     assert Payment.objects.count() == 1

@@ -15,6 +15,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammeTargetFactory,
 )
+from tests.finance.conftest import pbr_programme
 
 D = Decimal
 TODAY = date(2011, 6, 1)
@@ -105,14 +106,7 @@ def test_negative_values_earn_nothing_and_missing_tariffs_are_unpriced():
 @pytest.fixture
 def pbr(db, org_a, finance):
     """A PbR programme running 2009/10 Q1-Q3 with £500 per job entry, a £10,000 fee and a £60,000 award."""
-    programme = ProgrammeFactory(
-        provider=org_a,
-        commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
-        award_amount=D("60000"),
-        service_fee=D("10000"),
-        start_date=date(2009, 4, 1),
-        end_date=date(2009, 12, 31),
-    )
+    programme = pbr_programme(provider=org_a)
     jobs = OutcomeMeasureFactory(name="Job entries")
     for q in (1, 2, 3):
         ProgrammeTargetFactory(programme=programme, measure=jobs, quarter=q, tariff=D("500"))

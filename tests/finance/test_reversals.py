@@ -11,32 +11,13 @@ from django.urls import reverse
 
 from audit.selectors import AuditFilter, AuditLog
 from grants import selectors, services
-from grants.models import OutcomeReturn, Payment, Programme
+from grants.models import Payment
 from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
-from tests.factories import PASSWORD, OutcomeReturnFactory, ProgrammeFactory, ProgrammeTargetFactory
+from tests.finance.conftest import login, post_at_once
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 TODAY = date(2011, 6, 1)
-
-
-@pytest.fixture
-def pbr(org_a):
-    """2009/10 Q1-Q3, £10,000 fee, £500 per verified outcome, 4 verified in Q1: Q1 due £5,333.33."""
-    programme = ProgrammeFactory(
-        reference="SSP-PBR1",
-        title="Job coaching",
-        provider=org_a,
-        commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
-        award_amount=D("60000"),
-        service_fee=D("10000"),
-        start_date=date(2009, 4, 1),
-        end_date=date(2009, 12, 31),
-    )
-    target = ProgrammeTargetFactory(programme=programme, quarter=1, tariff=D("500"))
-    OutcomeReturnFactory(programme=programme, measure=target.measure, quarter=1, value=D("4"),
-                         status=OutcomeReturn.Status.VERIFIED, spend=D("12000"))  # fmt: skip
-    return programme
 
 
 def _pay(user, programme, amount="5333.33", quarter=1, **kwargs):
@@ -275,15 +256,10 @@ def test_api_schema_documents_the_reverse_operation(api, finance):
 # --- the pages ---------------------------------------------------------------------------------------
 
 
-def _login(client, user):
-    client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
     payment = _pay(finance, pbr, reference="REM-1")
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
-    page = _login(client, finance).get(page_url).content.decode()
+    page = login(client, finance).get(page_url).content.decode()
     action = reverse("finance-payment-reverse", args=[payment.pk])
     assert f'action="{action}"' in page and "<summary>Reverse</summary>" in page
     response = client.post(action, {"reason": "Keyed against the wrong quarter"})
@@ -298,7 +274,7 @@ def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
 
 def test_empty_reason_shows_an_error_and_reverses_nothing(client, finance, pbr):
     payment = _pay(finance, pbr)
-    _login(client, finance)
+    login(client, finance)
     response = client.post(reverse("finance-payment-reverse", args=[payment.pk]), {"reason": "  "})
     assert response.status_code == 200
     assert "Say why this payment is being reversed." in response.content.decode()
@@ -308,7 +284,7 @@ def test_empty_reason_shows_an_error_and_reverses_nothing(client, finance, pbr):
 def test_reversing_again_on_the_page_says_it_is_already_reversed(client, finance, pbr):
     payment = _pay(finance, pbr)
     _reverse(finance, payment, "Paid twice")
-    _login(client, finance)
+    login(client, finance)
     url = reverse("finance-payment-reverse", args=[payment.pk])
     response = client.post(url, {"reason": "again"}, follow=True)
     page = response.content.decode()
@@ -320,41 +296,17 @@ def test_page_permissions(client, finance, commissioner, provider, provider2, pb
     payment = _pay(finance, pbr)
     url = reverse("finance-payment-reverse", args=[payment.pk])
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
-    assert _login(client, commissioner).post(url, {"reason": "x"}).status_code == 403
+    assert login(client, commissioner).post(url, {"reason": "x"}).status_code == 403
     assert "<summary>Reverse</summary>" not in client.get(page_url).content.decode()
-    assert _login(client, provider).post(url, {"reason": "x"}).status_code == 403
-    assert _login(client, provider2).post(url, {"reason": "x"}).status_code == 404
+    assert login(client, provider).post(url, {"reason": "x"}).status_code == 403
+    assert login(client, provider2).post(url, {"reason": "x"}).status_code == 404
     assert not Payment.objects.filter(kind=Payment.Kind.REVERSAL).exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reversals_record_one(on_postgres, finance, pbr):
     """Two reversals of one payment at the same moment: one 201, one 409, one reversal saved."""
-    import threading
-
-    from django.db import connection
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
     payment = _pay(finance, pbr)
-    token = Token.objects.create(user=finance).key
-    barrier, codes, lock = threading.Barrier(2), [], threading.Lock()
-
-    def reverse_it(n: int) -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        try:
-            barrier.wait(timeout=30)
-            code = client.post(_url(payment), {"reason": f"Paid twice ({n})"}, format="json").status_code
-        finally:
-            connection.close()
-        with lock:
-            codes.append(code)
-
-    threads = [threading.Thread(target=reverse_it, args=(n,)) for n in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    codes = post_at_once(finance, _url(payment), [{"reason": f"Paid twice ({n})"} for n in (1, 2)])
     assert sorted(codes) == [201, 409]
     assert Payment.objects.filter(kind=Payment.Kind.REVERSAL).count() == 1
