@@ -226,6 +226,19 @@ def stream_programmes(stream) -> list[dict]:
     ]
 
 
+def stream_budget(stream) -> tuple[BudgetLine, list[dict]]:
+    """One stream's budget line and its programmes (stream_programmes), both from the same three
+    queries: the line adds up the rows instead of asking stream_budgets for the same figures again."""
+    rows = stream_programmes(stream)
+    line = BudgetLine(
+        budget=stream.budget,
+        awarded=sum((r["programme"].award_amount for r in rows if r["counted"]), Decimal("0")),
+        spent=sum((r["spent"] for r in rows), Decimal("0")),
+        paid=sum((r["paid"] for r in rows), Decimal("0")),
+    )
+    return line, rows
+
+
 def payments_visible_to(user) -> QuerySet[Payment]:
     return Payment.objects.filter(programme__in=programmes_visible_to(user))
 

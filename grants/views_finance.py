@@ -62,14 +62,9 @@ def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
     stream = FundingStream.objects.select_related("funder").filter(pk=pk).first()
     if stream is None:
         raise Http404("There is no funding stream with that number.")
+    line, programmes = selectors.stream_budget(stream)
     return render(
-        request,
-        "grants/finance/stream.html",
-        {
-            "stream": stream,
-            "line": selectors.stream_budgets([stream])[stream.pk],
-            "programmes": selectors.stream_programmes(stream),
-        },
+        request, "grants/finance/stream.html", {"stream": stream, "line": line, "programmes": programmes}
     )
 
 
