@@ -79,12 +79,17 @@ class ScheduleTotalsSerializer(serializers.Serializer):
     capped = _money()
 
 
-class ProgrammePaymentsSerializer(serializers.Serializer):
+# The programme a schedule belongs to; a subclass lists these fields first. (No docstring: it
+# would become the subclasses' description in the OpenAPI schema.)
+class _ProgrammeHeadSerializer(serializers.Serializer):
     programme = serializers.IntegerField(source="programme.pk")
     reference = serializers.CharField(source="programme.reference")
     title = serializers.CharField(source="programme.title")
     provider = serializers.IntegerField(source="programme.provider_id")
     provider_name = serializers.CharField(source="programme.provider.name")
+
+
+class ProgrammePaymentsSerializer(_ProgrammeHeadSerializer):
     commissioning_model = serializers.CharField(source="programme.commissioning_model")
     payment_by_results = serializers.BooleanField(help_text="False: no schedule (quarters is empty).")
     award_amount = _money(source="programme.award_amount")
@@ -93,12 +98,7 @@ class ProgrammePaymentsSerializer(serializers.Serializer):
     quarters = QuarterDueSerializer(many=True)
 
 
-class PbrSummarySerializer(serializers.Serializer):
-    programme = serializers.IntegerField(source="programme.pk")
-    reference = serializers.CharField(source="programme.reference")
-    title = serializers.CharField(source="programme.title")
-    provider = serializers.IntegerField(source="programme.provider_id")
-    provider_name = serializers.CharField(source="programme.provider.name")
+class PbrSummarySerializer(_ProgrammeHeadSerializer):
     status = serializers.CharField(source="programme.status")
     award_amount = _money(source="programme.award_amount")
     service_fee = _money(source="programme.service_fee")
