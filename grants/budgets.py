@@ -36,7 +36,7 @@ def check_stream_capacity(programme: Programme) -> None:
     if programme.status == Programme.Status.DECOMMISSIONED:
         return
     stream = FundingStream.objects.select_for_update().get(pk=programme.funding_stream_id)
-    counted = Programme.objects.filter(funding_stream=stream).exclude(status=Programme.Status.DECOMMISSIONED)
+    counted = _counted(stream.pk)
     before = _total(counted)
     others = _total(counted.exclude(pk=programme.pk)) if programme.pk else before
     after = others + programme.award_amount
@@ -58,9 +58,7 @@ def check_budget_covers_awards(stream: FundingStream, budget: Decimal) -> None:
     if stream.pk is None:
         return
     FundingStream.objects.select_for_update().filter(pk=stream.pk).first()
-    awarded = _total(
-        Programme.objects.filter(funding_stream_id=stream.pk).exclude(status=Programme.Status.DECOMMISSIONED)
-    )
+    awarded = _total(_counted(stream.pk))
     if budget < awarded:
         raise ValidationFailed(
             {
@@ -70,6 +68,13 @@ def check_budget_covers_awards(stream: FundingStream, budget: Decimal) -> None:
                 ]
             }
         )
+
+
+def _counted(stream_id: int):
+    """The stream's programmes whose awards count against its budget (not decommissioned)."""
+    return Programme.objects.filter(funding_stream_id=stream_id).exclude(
+        status=Programme.Status.DECOMMISSIONED
+    )
 
 
 def _total(programmes) -> Decimal:
