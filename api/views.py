@@ -142,8 +142,9 @@ class FundingStreamViewSet(viewsets.ReadOnlyModelViewSet):
     def budget(self, request, pk=None):
         if not is_staff_role(request.user):
             raise NotPermitted("Budgets cover every provider, so they are for partnership staff.")
-        stream = self.get_object()
-        data = {"stream": stream, "line": stream.figures, "programmes": selectors.stream_programmes(stream)}
+        stream = super().get_object()  # not self's: the figures come with the programmes, once
+        line, programmes = selectors.stream_budget(stream)
+        data = {"stream": stream, "line": line, "programmes": programmes}
         return Response(StreamBudgetSerializer(data).data)
 
 
