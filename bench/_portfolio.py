@@ -38,4 +38,4 @@ def copy_targets_and_returns(
                          "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
                          "query_reason) FROM STDIN") as copy:  # fmt: skip
             copy.write(returns.getvalue())
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")

@@ -3,7 +3,6 @@ table), and the figures shaped for pages, the API and exports."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -92,143 +91,72 @@ def portfolio_vfm_inputs(
     )
 
 
-# The engine's totals in SQL. Only placeholders ("%s" lists), the ORM's own SQL for the
-# programme sub-query and SQL fragments of this module are interpolated; every value is a
-# query parameter.
-_SCOPE = "{t}.programme_id IN ({ids}) AND {t}.financial_year IN ({years})"
-# Each quarter of the period as one bit (2009/10 Q1 = bit 0, Q2 = bit 1, ...): per programme and
-# measure, the quarters with a target and those with a return, so that missing returns come from
-# the two grouped queries already made rather than from an anti join of both tables.
-_QUARTER_BIT = "(CAST(SUBSTR({t}.financial_year, 1, 4) AS INTEGER) - %s) * 4 + {t}.quarter - 1"
-_MAX_MASK_YEARS = 15  # 60 bits in a signed 64-bit integer
-_TOTALS_SQL = {
-    "targets": "SELECT t.programme_id, t.measure_id, CAST(SUM(t.target_value) AS {real}), {mask_t} "
-    "FROM grants_programmetarget t WHERE {scope_t} GROUP BY t.programme_id, t.measure_id",
-    "achieved": "SELECT r.programme_id, r.measure_id, "
-    "CAST(SUM(CASE WHEN r.status IN ({statuses}) THEN r.value END) AS {real}), {mask_r} "
-    "FROM grants_outcomereturn r WHERE {scope_r} GROUP BY r.programme_id, r.measure_id",
-    # A programme-quarter's spend counts once: the largest figure on its returns.
-    "spend": "SELECT q.programme_id, CAST(SUM(q.spend) AS {real}) FROM (SELECT r.programme_id, "
-    "MAX(r.spend) AS spend FROM grants_outcomereturn r WHERE {scope_r} AND r.status IN ({statuses}) "
-    "AND r.spend IS NOT NULL GROUP BY r.programme_id, r.financial_year, r.quarter) q GROUP BY q.programme_id",
+# The engine's totals in SQL, from the per-year totals the database keeps (grants.totals). Only
+# placeholders ("%s" lists), the ORM's own SQL for the programme sub-query and SQL fragments of
+# this module are interpolated; every value is a query parameter.
+_SCOPE = "s.programme_id IN ({ids}) AND s.financial_year IN ({years})"
+# Quarters with a target that have ended and have no return of any status; each year's quarters
+# are four bits (Q1 = 1), so the count is the four bits added up.
+_GAP = "(s.target_quarters & ~s.return_quarters & (CASE s.financial_year {ended} ELSE 0 END))"
+_BITS = "((g & 1) + ((g >> 1) & 1) + ((g >> 2) & 1) + ((g >> 3) & 1))"
+_ACHIEVED = {
+    False: "s.verified_total",
+    # NULL only where neither status has a return, as a SUM over the returns would be.
+    True: "COALESCE(s.verified_total + s.submitted_total, s.verified_total, s.submitted_total)",
 }
-# Periods longer than the masks hold: missing returns by an anti join instead.
-_MISSING_SQL = (
-    "SELECT t.programme_id, COUNT(*) FROM grants_programmetarget t WHERE {scope_t} AND ({ended}) "
-    "AND NOT EXISTS (SELECT 1 FROM grants_outcomereturn r WHERE r.programme_id = t.programme_id "
-    "AND r.measure_id = t.measure_id AND r.financial_year = t.financial_year AND r.quarter = t.quarter) "
-    "GROUP BY t.programme_id"
+_MEASURES_SQL = (
+    "SELECT programme_id, measure_id, CAST(SUM(target_total) AS {real}), CAST(SUM(achieved) AS {real}), "
+    "SUM({bits}) FROM (SELECT s.programme_id, s.measure_id, s.target_count, s.target_total, "
+    "{achieved} AS achieved, {gap} AS g FROM grants_measureyeartotal s WHERE {scope}) y "
+    "GROUP BY programme_id, measure_id HAVING SUM(target_count) > 0 OR SUM(achieved) IS NOT NULL"
+)
+_SPEND_SQL = (
+    "SELECT s.programme_id, CAST(SUM(s.{spend}) AS {real}) FROM grants_programmeyearspend s "
+    "WHERE {scope} GROUP BY s.programme_id HAVING SUM(s.{spend}) IS NOT NULL"
 )
 
 
 def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, include_submitted: bool):
-    """The engine's totals summed in the database in three grouped queries, so that no return
-    row crosses into Python (vfm.totals_from_rows is the same computation in pandas; a test
-    holds the two equal)."""
+    """The engine's totals in two grouped queries over the per-year totals that triggers keep
+    (grants.totals), so that no return row crosses into Python and none is read (a test holds
+    them equal to vfm.totals_from_rows, the same computation in pandas over every row)."""
     ids_sql, ids_params = programmes.order_by().values("id").query.sql_with_params()
-    statuses = ["verified", "submitted"] if include_submitted else ["verified"]
-    first_year = int(years[0][:4])
-    masks = len(years) <= _MAX_MASK_YEARS
+    ended = {year: _ended_quarters(year, today) for year in years}
     parts = {
         "real": "double precision" if connection.vendor == "postgresql" else "REAL",
-        "scope_t": _SCOPE.format(t="t", ids=ids_sql, years=_placeholders(years)),
-        "scope_r": _SCOPE.format(t="r", ids=ids_sql, years=_placeholders(years)),
-        "statuses": _placeholders(statuses),
-        "mask_t": _mask("t") if masks else "0",
-        "mask_r": _mask("r") if masks else "0",
+        "scope": _SCOPE.format(ids=ids_sql, years=_placeholders(years)),
+        "achieved": _ACHIEVED[include_submitted],
+        "gap": _GAP.format(ended=" ".join(["WHEN %s THEN %s"] * len(ended))),
+        "bits": _BITS,
+        "spend": "counted_spend" if include_submitted else "verified_spend",
     }
     scope_params = [*ids_params, *years]
-    mask_params = [first_year] if masks else []
-    params = {
-        "targets": [*mask_params, *scope_params],
-        "achieved": [*statuses, *mask_params, *scope_params],
-        "spend": [*scope_params, *statuses],
-    }
-    rows = {}
     with connection.cursor() as cursor:
-        for name, template in _TOTALS_SQL.items():
-            cursor.execute(template.format(**parts), params[name])
-            rows[name] = cursor.fetchall()
-        if not masks:
-            ended_sql, ended_params = _ended_quarters(years, today)
-            with _hash_anti_join(cursor):
-                cursor.execute(_MISSING_SQL.format(**parts, ended=ended_sql), [*scope_params, *ended_params])
-                missing_rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records
+        ended_params = [value for item in ended.items() for value in item]
+        cursor.execute(_MEASURES_SQL.format(**parts), [*ended_params, *scope_params])
+        measure_rows = cursor.fetchall()
+        cursor.execute(_SPEND_SQL.format(**parts), scope_params)
+        spend_rows = cursor.fetchall()
     keys = ["programme_id", "measure_id"]
-    targets = frame(rows["targets"], columns=[*keys, "target", "target_mask"])
-    returned = frame(rows["achieved"], columns=[*keys, "achieved", "return_mask"])
-    if masks:
-        missing_rows = _missing_from_masks(targets, returned, _ended_mask(years, today))
-    # Returns with no counted status sum to NULL: they count as absent, as in the pandas path.
-    counted = returned.dropna(subset=["achieved"])
-    per_measure = targets[[*keys, "target"]].merge(counted[[*keys, "achieved"]], on=keys, how="outer")
+    columns = [*keys, "target", "achieved", "missing_returns"]
+    measures = pd.DataFrame.from_records(measure_rows, columns=columns)
+    measures = measures.astype({"target": float, "achieved": float})
+    spend = pd.DataFrame.from_records(spend_rows, columns=["programme_id", "spend"])
+    missing = measures.groupby("programme_id", as_index=False)["missing_returns"].sum()
     return vfm.VfmTotals(
-        per_measure=per_measure.fillna({"target": 0.0, "achieved": 0.0}),
-        spend=frame(rows["spend"], columns=["programme_id", "spend"]),
-        missing=frame(missing_rows, columns=["programme_id", "missing_returns"]).astype("int64"),
+        per_measure=measures[[*keys, "target", "achieved"]].fillna({"achieved": 0.0}),
+        spend=spend.astype({"spend": float}),
+        missing=missing[missing["missing_returns"] > 0].astype("int64").reset_index(drop=True),
     )
 
 
-def _mask(alias: str) -> str:
-    bit = _QUARTER_BIT.format(t=alias)
-    # Keys are unique per programme, measure and quarter, so a sum of distinct bits is their OR.
-    if connection.vendor == "postgresql":
-        return f"BIT_OR(CAST(1 AS BIGINT) << ({bit}))"
-    return f"SUM(1 << ({bit}))"
-
-
-def _ended_mask(years: list[str], today) -> int:
-    ended = 0
-    for offset, year in enumerate(years):
-        for quarter in (1, 2, 3, 4):
-            if Quarter.of(year, quarter).end < today:
-                ended |= 1 << (offset * 4 + quarter - 1)
-    return ended
-
-
-def _missing_from_masks(targets: pd.DataFrame, returned: pd.DataFrame, ended: int) -> list[tuple[int, int]]:
-    """Per programme, the ended target quarters with no return of any status."""
-    keys = ["programme_id", "measure_id"]
-    both = targets[[*keys, "target_mask"]].merge(returned[[*keys, "return_mask"]], on=keys, how="left")
-    counts: dict[int, int] = {}
-    for programme_id, target_mask, return_mask in both[
-        ["programme_id", "target_mask", "return_mask"]
-    ].itertuples(index=False):
-        gap = int(target_mask) & ended & ~int(0 if pd.isna(return_mask) else return_mask)
-        if gap:
-            counts[programme_id] = counts.get(programme_id, 0) + gap.bit_count()
-    return list(counts.items())
-
-
-@contextmanager
-def _hash_anti_join(cursor):
-    """PostgreSQL estimates the missing-returns anti join at one row and probes the returns
-    index once per target (0.8 s for 600,000 targets); a hash anti join takes half that."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    cursor.execute("SET enable_nestloop = off")
-    try:
-        yield
-    finally:
-        cursor.execute("RESET enable_nestloop")
+def _ended_quarters(year: str, today) -> int:
+    """The year's quarters that ended before `today`, as four bits."""
+    return sum(1 << (quarter - 1) for quarter in (1, 2, 3, 4) if Quarter.of(year, quarter).end < today)
 
 
 def _placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
-
-
-def _ended_quarters(years: list[str], today) -> tuple[str, list]:
-    """SQL (on alias t) matching the target quarters among `years` that ended before `today`."""
-    ended = [(y, q) for y in years for q in (1, 2, 3, 4) if Quarter.of(y, q).end < today]
-    if not ended:
-        return "1 = 0", []
-    by_year: dict[str, int] = {}
-    for year, quarter in ended:
-        by_year[year] = max(by_year.get(year, 0), quarter)
-    clauses = " OR ".join("(t.financial_year = %s AND t.quarter <= %s)" for _ in by_year)
-    return clauses, [value for item in by_year.items() for value in item]
 
 
 def programme_frame(programmes: QuerySet[Programme]) -> pd.DataFrame:

@@ -384,3 +384,56 @@ class SentReminder(models.Model):
             f"{self.get_kind_display()} to {self.recipient} for {self.programme.reference} "
             f"{self.financial_year} Q{self.quarter}"
         )
+
+
+class MeasureYearTotal(models.Model):
+    """Per programme, measure and financial year: its targets and returns summed, so that the
+    value-for-money engine reads one row here instead of up to eight row-level ones.
+
+    Written only by database triggers on ProgrammeTarget and OutcomeReturn (grants/totals.py),
+    which recompute the row whenever either changes, by any route (ORM, bulk, COPY, raw SQL); a
+    row exists while the key has a target or a return. Quarter sets are bit masks (Q1 = 1 ...
+    Q4 = 8). A status's total is NULL when it has no returns, as SQL's SUM would be.
+    """
+
+    programme = models.ForeignKey(Programme, models.DO_NOTHING, db_constraint=False, related_name="+")
+    measure = models.ForeignKey(OutcomeMeasure, models.DO_NOTHING, db_constraint=False, related_name="+")
+    financial_year = FinancialYearField()
+    target_count = models.PositiveSmallIntegerField()
+    target_total = models.DecimalField(max_digits=16, decimal_places=2)
+    target_quarters = models.PositiveSmallIntegerField()
+    return_quarters = models.PositiveSmallIntegerField(help_text="Quarters with a return of any status.")
+    verified_total = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    submitted_total = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "measure", "financial_year"], name="measure_year_total_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Totals of programme {self.programme_id}, measure {self.measure_id}, {self.financial_year}"
+
+
+class ProgrammeYearSpend(models.Model):
+    """Per programme and financial year: spend returned, where each quarter counts once at the
+    largest figure on its returns. Verified returns only, and verified with submitted ones (a
+    review round may count either). NULL where no return carries spend. Kept by the same
+    triggers as MeasureYearTotal."""
+
+    programme = models.ForeignKey(Programme, models.DO_NOTHING, db_constraint=False, related_name="+")
+    financial_year = FinancialYearField()
+    verified_spend = MoneyField(max_digits=16, null=True)
+    counted_spend = MoneyField(max_digits=16, null=True, help_text="Verified and submitted returns.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "financial_year"], name="programme_year_spend_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spend of programme {self.programme_id}, {self.financial_year}"
