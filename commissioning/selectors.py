@@ -96,23 +96,26 @@ def portfolio_vfm_inputs(
 # this module are interpolated; every value is a query parameter.
 _SCOPE = "s.programme_id IN ({ids}) AND s.financial_year IN ({years})"
 # Quarters with a target that have ended and have no return of any status; each year's quarters
-# are four bits (Q1 = 1), so the count is the four bits added up.
-_GAP = "(s.target_quarters & ~s.return_quarters & (CASE s.financial_year {ended} ELSE 0 END))"
+# are four bits (Q1 = 1), so the count is the four bits added up. {ended} is 15 (all four) or a
+# CASE naming the years not yet over.
+_GAP = "(s.target_quarters & ~s.return_quarters & {ended})"
 _BITS = "((g & 1) + ((g >> 1) & 1) + ((g >> 2) & 1) + ((g >> 3) & 1))"
 _ACHIEVED = {
     False: "s.verified_total",
     # NULL only where neither status has a return, as a SUM over the returns would be.
     True: "COALESCE(s.verified_total + s.submitted_total, s.verified_total, s.submitted_total)",
 }
+# Sums in double precision: the engine works in float64, and a float sum has a small fixed state
+# where a numeric one grows (it spilled to disk over 10,000 programmes).
 _MEASURES_SQL = (
-    "SELECT programme_id, measure_id, CAST(SUM(target_total) AS {real}), CAST(SUM(achieved) AS {real}), "
-    "SUM({bits}) FROM (SELECT s.programme_id, s.measure_id, s.target_count, s.target_total, "
-    "{achieved} AS achieved, {gap} AS g FROM grants_measureyeartotal s WHERE {scope}) y "
+    "SELECT programme_id, measure_id, SUM(target), SUM(achieved), SUM({bits}) FROM (SELECT s.programme_id, "
+    "s.measure_id, s.target_count, CAST(s.target_total AS {real}) AS target, CAST({achieved} AS {real}) "
+    "AS achieved, {gap} AS g FROM grants_measureyeartotal s WHERE {scope}) y "
     "GROUP BY programme_id, measure_id HAVING SUM(target_count) > 0 OR SUM(achieved) IS NOT NULL"
 )
 _SPEND_SQL = (
-    "SELECT s.programme_id, CAST(SUM(s.{spend}) AS {real}) FROM grants_programmeyearspend s "
-    "WHERE {scope} GROUP BY s.programme_id HAVING SUM(s.{spend}) IS NOT NULL"
+    "SELECT s.programme_id, SUM(CAST(s.{spend} AS {real})) FROM grants_programmeyearspend s "
+    "WHERE {scope} GROUP BY s.programme_id HAVING COUNT(s.{spend}) > 0"
 )
 
 
@@ -122,17 +125,19 @@ def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, incl
     them equal to vfm.totals_from_rows, the same computation in pandas over every row)."""
     ids_sql, ids_params = programmes.order_by().values("id").query.sql_with_params()
     ended = {year: _ended_quarters(year, today) for year in years}
+    running = {year: quarters for year, quarters in ended.items() if quarters != 0b1111}
+    ended_sql = f"(CASE s.financial_year {' '.join(['WHEN %s THEN %s'] * len(running))} ELSE 15 END)"
     parts = {
         "real": "double precision" if connection.vendor == "postgresql" else "REAL",
         "scope": _SCOPE.format(ids=ids_sql, years=_placeholders(years)),
         "achieved": _ACHIEVED[include_submitted],
-        "gap": _GAP.format(ended=" ".join(["WHEN %s THEN %s"] * len(ended))),
+        "gap": _GAP.format(ended=ended_sql if running else "15"),
         "bits": _BITS,
         "spend": "counted_spend" if include_submitted else "verified_spend",
     }
     scope_params = [*ids_params, *years]
     with connection.cursor() as cursor:
-        ended_params = [value for item in ended.items() for value in item]
+        ended_params = [value for item in running.items() for value in item]
         cursor.execute(_MEASURES_SQL.format(**parts), [*ended_params, *scope_params])
         measure_rows = cursor.fetchall()
         cursor.execute(_SPEND_SQL.format(**parts), scope_params)
