@@ -89,7 +89,7 @@ def compute(inputs: VfmInputs) -> VfmResult:
     table["bcr"] = np.where(
         table["cost"] > 0, table["benefit"] / table["cost"].where(table["cost"] > 0), np.nan
     )
-    table["bcr_band"] = table["bcr"].map(band)
+    table["bcr_band"] = bands(table["bcr"])
     table["worklessness_share"] = np.where(
         table["benefit"] > 0,
         table["worklessness_benefit"].fillna(0.0) / table["benefit"].where(table["benefit"] > 0),
@@ -109,6 +109,14 @@ def band(bcr: float) -> str | None:
     if bcr is None or pd.isna(bcr):
         return None
     return next(label for limit, label in BANDS if bcr < limit)
+
+
+def bands(bcr: pd.Series) -> pd.Series:
+    """band() over a whole column."""
+    limits = np.array([limit for limit, _ in BANDS])
+    labels = np.array([label for _, label in BANDS], dtype=object)
+    found = np.minimum(np.searchsorted(limits, bcr.to_numpy(dtype=float), side="right"), len(labels) - 1)
+    return pd.Series(np.where(bcr.isna(), None, labels[found]), index=bcr.index, dtype=object)
 
 
 def totals_from_rows(inputs: VfmInputs) -> VfmTotals:

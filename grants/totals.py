@@ -9,8 +9,9 @@ programme before recomputing: two transactions writing returns of the same progr
 otherwise each recompute from a snapshot without the other's rows. SQLite has one writer at a
 time and per-row triggers.
 
-The same four statements (delete and re-insert the measure totals, then the spend) serve the
-PostgreSQL trigger function, the SQLite triggers and `rebuild`; only the key set differs.
+The same four statements (delete and re-insert the measure totals, then the spend) serve
+PostgreSQL's function for many keys, the SQLite triggers and `rebuild`; only the key set differs.
+PostgreSQL's one-key function computes the same sums for one key.
 """
 
 from __future__ import annotations
@@ -220,7 +221,9 @@ def uninstall(connection=default_connection) -> None:
 def installed_triggers(connection=default_connection) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [trigger_names()])
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgenabled <> 'D'", [trigger_names()]
+            )
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         return {name for (name,) in cursor.fetchall()} & set(trigger_names())
@@ -238,6 +241,8 @@ def rebuild(connection=default_connection) -> tuple[int, int]:
     )
     counts = []
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # writers wait, rather than race the recount
+            cursor.execute(f"LOCK TABLE {', '.join(TRIGGERED_TABLES)} IN SHARE MODE")
         for statement in statements:
             cursor.execute(statement)
             if statement.startswith("INSERT"):

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -183,6 +184,8 @@ def test_deadweight_attribution_and_optimism_bias_come_from_data():
 def test_bands():
     assert [vfm.band(x) for x in (0.99, 1.0, 1.49, 1.5, 2.0, 3.99, 4.0)] == [
         "poor", "low", "low", "medium", "high", "high", "very high"]  # fmt: skip
+    column = pd.Series([0.99, 1.0, 1.49, 1.5, 2.0, 3.99, 4.0, 250.0, np.nan])
+    assert list(vfm.bands(column)) == [vfm.band(x) for x in column]
 
 
 def test_engine_reads_each_table_once_whatever_the_portfolio_size(

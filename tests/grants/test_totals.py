@@ -165,6 +165,17 @@ def test_lost_triggers_are_reinstalled_and_the_totals_rebuilt(programme):
 
 
 @pytest.mark.django_db
+def test_a_disabled_trigger_counts_as_missing(on_postgres, programme):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE grants_outcomereturn DISABLE TRIGGER grants_outcomereturn_totals_ins")
+    assert "grants_outcomereturn_totals_ins" not in totals.installed_triggers()
+    OutcomeReturnFactory(programme=programme, status="verified")
+    assert stored() == ({}, {})
+    assert totals.ensure_installed() is True
+    assert_totals_right()
+
+
+@pytest.mark.django_db
 def test_rebuild_command_reports_what_it_did(programme, capsys):
     OutcomeReturnFactory(programme=programme, status="verified")
     MeasureYearTotal.objects.all().delete()
