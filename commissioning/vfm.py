@@ -126,7 +126,8 @@ def totals_from_rows(inputs: VfmInputs) -> VfmTotals:
     keys = ["programme_id", "measure_id"]
     targets = inputs.targets.groupby(keys, as_index=False)["target"].sum()
     achieved = returns.groupby(keys, as_index=False)["value"].sum().rename(columns={"value": "achieved"})
-    per_measure = targets.merge(achieved, on=keys, how="outer").fillna({"target": 0.0, "achieved": 0.0})
+    per_measure = targets.merge(achieved, on=keys, how="outer").astype({"target": float, "achieved": float})
+    per_measure = per_measure.fillna({"target": 0.0, "achieved": 0.0})
     spend = returns.dropna(subset=["spend"])
     per_quarter = spend.groupby(["programme_id", "financial_year", "quarter"])["spend"].max()
     returned = per_quarter.groupby(level="programme_id").sum().rename("spend").reset_index()
@@ -155,7 +156,7 @@ def _per_measure(inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFra
 def _cost(inputs: VfmInputs, spend: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
     """Spend returned in the period; a programme-quarter's spend counts once (the largest figure
     on its returns). With no spend returned at all, the award pro rata, marked estimated."""
-    returned = spend.set_index("programme_id")["spend"]
+    returned = spend.set_index("programme_id")["spend"].astype(float)  # an empty frame is object-typed
     start = pd.to_datetime(programmes["start_date"])
     end = pd.to_datetime(programmes["end_date"])
     overlap_start = start.clip(lower=pd.Timestamp(inputs.period_start))
