@@ -13,7 +13,6 @@ resident set size. Goal: <= 5 s and <= 400 MB.
 
 import argparse
 import io
-import os
 import resource
 import statistics
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._portfolio import copy_targets_and_returns  # noqa: E402
-from bench._server import fresh_database  # noqa: E402
+from bench._server import setup_django_on_fresh_database  # noqa: E402
 
 YEARS = ["2009/10", "2010/11"]
 GOAL_SECONDS, GOAL_MB = 5.0, 400
@@ -35,12 +34,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (the median is reported)")
     parser.add_argument("--out", help="also write the PDF here")
     args = parser.parse_args()
-    print("Preparing a fresh PostgreSQL database (bench_pdf)...", flush=True)
-    os.environ["DATABASE_URL"] = fresh_database("bench_pdf")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    setup_django_on_fresh_database("bench_pdf")
     started = time.perf_counter()
     review_round, user = _generate(args.programmes)
     print(f"Generated {args.programmes:,} programmes in {time.perf_counter() - started:.1f} s", flush=True)

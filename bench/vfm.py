@@ -13,7 +13,6 @@ every total from the rows (manage.py rebuild_totals).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._portfolio import copy_targets_and_returns  # noqa: E402
-from bench._server import fresh_database  # noqa: E402
+from bench._server import setup_django_on_fresh_database  # noqa: E402
 
 YEARS = ["2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]
 
@@ -31,12 +30,7 @@ def main() -> None:
     parser.add_argument("--programmes", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (the median is reported)")
     args = parser.parse_args()
-    print("Preparing a fresh PostgreSQL database (bench_vfm)...", flush=True)
-    os.environ["DATABASE_URL"] = fresh_database("bench_vfm")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    setup_django_on_fresh_database("bench_vfm")
     started = time.perf_counter()
     review_round, returns = _generate(args.programmes)
     print(f"Generated {args.programmes:,} programmes and {returns:,} returns in {time.perf_counter() - started:.1f} s",

@@ -124,8 +124,8 @@ def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, incl
     (grants.totals), so that no return row crosses into Python and none is read (a test holds
     them equal to vfm.totals_from_rows, the same computation in pandas over every row)."""
     ids_sql, ids_params = programmes.order_by().values("id").query.sql_with_params()
-    ended = {year: _ended_quarters(year, today) for year in years}
-    running = {year: quarters for year, quarters in ended.items() if quarters != 0b1111}
+    # Years not yet over, with the quarters of each that have ended.
+    running = {year: ended for year in years if (ended := _ended_quarters(year, today)) != 0b1111}
     ended_sql = f"(CASE s.financial_year {' '.join(['WHEN %s THEN %s'] * len(running))} ELSE 15 END)"
     parts = {
         "real": "double precision" if connection.vendor == "postgresql" else "REAL",

@@ -33,7 +33,7 @@ def check_stream_capacity(programme: Programme) -> None:
     over-committed. Locks the stream row (select_for_update) so that two awards made at the same
     moment cannot both pass; call inside the transaction that saves the programme.
     """
-    if programme.status == Programme.Status.DECOMMISSIONED:
+    if not programme.counts_against_budget:
         return
     stream = FundingStream.objects.select_for_update().get(pk=programme.funding_stream_id)
     counted = _counted(stream.pk)

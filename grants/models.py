@@ -151,6 +151,11 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    @property
+    def counts_against_budget(self) -> bool:
+        """A decommissioned programme's award no longer counts as awarded from its stream."""
+        return self.status != self.Status.DECOMMISSIONED
+
 
 class ProgrammePriority(models.Model):
     """A priority a programme serves; exactly one is primary (at most one, by constraint;

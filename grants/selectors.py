@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from grants.budgets import BudgetLine
 from grants.models import (
@@ -12,6 +12,7 @@ from grants.models import (
     Programme,
     ProgrammePriority,
     ProgrammeTarget,
+    ProgrammeYearSpend,
 )
 from grants.payments import Schedule, VerifiedOutcome, pence, schedule
 from grants.permissions import member_organisation_ids
@@ -161,19 +162,16 @@ def returns_awaiting_review(user) -> QuerySet[OutcomeReturn]:
 
 
 def spend_by_programme(programme_ids) -> dict[int, Decimal]:
-    """Spend returned per programme (see grants.budgets for the rule): one query."""
+    """Spend returned per programme, from the yearly totals the database keeps (grants.totals:
+    each quarter once at its largest figure, queried returns left out): one query."""
     rows = (
-        OutcomeReturn.objects.filter(programme_id__in=programme_ids, spend__isnull=False)
-        .exclude(status=OutcomeReturn.Status.QUERIED)
+        ProgrammeYearSpend.objects.filter(programme_id__in=programme_ids, counted_spend__isnull=False)
         .order_by()
-        .values("programme_id", "financial_year", "quarter")
-        .annotate(spend=Max("spend"))
-        .values_list("programme_id", "spend")
+        .values("programme_id")
+        .annotate(total=Sum("counted_spend"))
+        .values_list("programme_id", "total")
     )
-    spent: dict[int, Decimal] = {}
-    for programme_id, spend in rows:
-        spent[programme_id] = spent.get(programme_id, Decimal("0")) + Decimal(spend)
-    return {pk: pence(total) for pk, total in spent.items()}
+    return {pk: pence(Decimal(total)) for pk, total in rows}
 
 
 def paid_by_programme(programme_ids) -> dict[int, Decimal]:
@@ -193,32 +191,34 @@ def stream_budgets(streams) -> dict[int, BudgetLine]:
     """Each stream's budget line (budget, awarded, spent, paid), in three queries for any number
     of streams."""
     streams = list(streams)
-    programmes = list(
-        Programme.objects.filter(funding_stream__in=[s.pk for s in streams])
-        .order_by()
-        .values_list("pk", "funding_stream_id", "award_amount", "status")
+    programmes = Programme.objects.filter(funding_stream__in=[s.pk for s in streams]).only(
+        "pk", "funding_stream_id", "award_amount", "status"
     )
-    ids = [pk for pk, *_ in programmes]
-    spent, paid = spend_by_programme(ids), paid_by_programme(ids)
-    totals = {s.pk: {"awarded": Decimal("0"), "spent": Decimal("0"), "paid": Decimal("0")} for s in streams}
-    for pk, stream_id, award, status in programmes:
-        line = totals[stream_id]
-        if status != Programme.Status.DECOMMISSIONED:
-            line["awarded"] += award
-        line["spent"] += spent.get(pk, Decimal("0"))
-        line["paid"] += paid.get(pk, Decimal("0"))
-    return {s.pk: BudgetLine(budget=s.budget, **totals[s.pk]) for s in streams}
+    by_stream: dict[int, list[dict]] = {s.pk: [] for s in streams}
+    for row in _with_figures(list(programmes.order_by())):
+        by_stream[row["programme"].funding_stream_id].append(row)
+    return {s.pk: _budget_line(s.budget, by_stream[s.pk]) for s in streams}
 
 
 def stream_programmes(stream) -> list[dict]:
     """A stream's programmes with their award, spend and payments: three queries."""
-    programmes = list(stream.programmes.select_related("provider").order_by("reference"))
+    return _with_figures(list(stream.programmes.select_related("provider").order_by("reference")))
+
+
+def stream_budget(stream) -> tuple[BudgetLine, list[dict]]:
+    """One stream's budget line and its programmes (stream_programmes), both from the same three
+    queries: the line adds up the rows instead of asking stream_budgets for the same figures again."""
+    rows = stream_programmes(stream)
+    return _budget_line(stream.budget, rows), rows
+
+
+def _with_figures(programmes: list[Programme]) -> list[dict]:
     ids = [p.pk for p in programmes]
     spent, paid = spend_by_programme(ids), paid_by_programme(ids)
     return [
         {
             "programme": p,
-            "counted": p.status != Programme.Status.DECOMMISSIONED,
+            "counted": p.counts_against_budget,
             "spent": spent.get(p.pk, Decimal("0")),
             "paid": paid.get(p.pk, Decimal("0")),
         }
@@ -226,17 +226,13 @@ def stream_programmes(stream) -> list[dict]:
     ]
 
 
-def stream_budget(stream) -> tuple[BudgetLine, list[dict]]:
-    """One stream's budget line and its programmes (stream_programmes), both from the same three
-    queries: the line adds up the rows instead of asking stream_budgets for the same figures again."""
-    rows = stream_programmes(stream)
-    line = BudgetLine(
-        budget=stream.budget,
+def _budget_line(budget: Decimal, rows: list[dict]) -> BudgetLine:
+    return BudgetLine(
+        budget=budget,
         awarded=sum((r["programme"].award_amount for r in rows if r["counted"]), Decimal("0")),
         spent=sum((r["spent"] for r in rows), Decimal("0")),
         paid=sum((r["paid"] for r in rows), Decimal("0")),
     )
-    return line, rows
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:

@@ -180,9 +180,9 @@ def _sqlite_refresh(row: str, *, with_spend: bool) -> str:
 
 def _sqlite_statements() -> list[str]:
     statements = []
+    rows = {"ins": ("INSERT", ["NEW"]), "upd": ("UPDATE", ["OLD", "NEW"]), "del": ("DELETE", ["OLD"])}
     for table in TRIGGERED_TABLES:
         with_spend = table == "grants_outcomereturn"
-        rows = {"ins": ("INSERT", ["NEW"]), "upd": ("UPDATE", ["OLD", "NEW"]), "del": ("DELETE", ["OLD"])}
         for suffix, (event, refreshed) in rows.items():
             name = f"{table}_totals_{suffix}"
             body = "".join(_sqlite_refresh(row, with_spend=with_spend) for row in refreshed)

@@ -268,7 +268,8 @@ class KeyValues(Flowable):
                 row, column = row + 1, 0
             column_width = self.columns[1] if column == 0 else self.avail - self.columns[1]
             value_width = (self.avail if wide else column_width) - self.label_width - 6
-            lines = _wrap_plain(value, value_width, self.size) if wide else [value]
+            # One paragraph: a value's own line breaks are spaces here.
+            lines = _wrap(value.replace("\n", " "), value_width, BOLD, self.size) if wide else [value]
             self._cells.append((column, row, label, lines, value_width))
             if wide:
                 row, column = row + len(lines), 0
@@ -289,18 +290,6 @@ class KeyValues(Flowable):
             for i, line in enumerate(lines):
                 text = pen.fit(line, value_width, BOLD, self.size)
                 pen.text(x + self.label_width, y - i * self.line, text, font=BOLD, size=self.size)
-
-
-def _wrap_plain(text: str, width: float, size: float) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and pdfmetrics.stringWidth(candidate, BOLD, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return [*lines, line] if line or not lines else lines
 
 
 class Tiles(Flowable):
@@ -400,7 +389,7 @@ class Note(Flowable):
 
     def wrap(self, avail_width, avail_height):
         self.width = self.avail
-        self.lines = _wrap_font(self.text, self.avail, self.font, self.size)
+        self.lines = _wrap(self.text, self.avail, self.font, self.size)
         self.height = len(self.lines) * self.size * 1.35 + self.space_before
         return self.width, self.height
 
@@ -421,7 +410,7 @@ class Note(Flowable):
             )
 
 
-def _wrap_font(text: str, width: float, font: str, size: float) -> list[str]:
+def _wrap(text: str, width: float, font: str, size: float) -> list[str]:
     """Greedy word wrap into lines no wider than width (measured before any canvas exists)."""
     out = []
     for paragraph in text.split("\n"):
