@@ -29,7 +29,7 @@ from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePrio
 from grants.roles import Role, roles_of
 from outcomes.errors import NotFound, ValidationFailed
 from outcomes.models import EvidenceGrade, OutcomeMeasure
-from outcomes.periods import FinancialYear, PeriodError, financial_years_between
+from outcomes.periods import FinancialYear, PeriodError, year_labels
 from outcomes.selectors import current_plan
 
 SCOPE_KINDS = ("round", "stream", "year")
@@ -103,12 +103,6 @@ def resolve_scope(kind: str, key) -> Scope:
             raise NotFound(f"{exc} Financial years in addresses are written like 2009-10.") from None
         return Scope("year", label, f"Financial year {label}", label, label)
     raise ValidationFailed({"scope": [f"A review covers one of: {', '.join(SCOPE_KINDS)}."]})
-
-
-def year_labels(first_year: str, last_year: str) -> list[str]:
-    """The financial year labels from first_year to last_year inclusive ("2009/10", ...)."""
-    first, last = FinancialYear.parse(first_year), FinancialYear.parse(last_year)
-    return [fy.label for fy in financial_years_between(first.start, last.end)]
 
 
 def _by_id(model, key: str, missing: str):

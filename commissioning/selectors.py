@@ -15,7 +15,7 @@ from commissioning import vfm
 from commissioning.models import Criterion, Decision, ReviewRound, Score
 from grants.models import Programme, ProgrammePriority
 from outcomes.models import EvidenceGrade, OutcomeMeasure
-from outcomes.periods import FinancialYear, Quarter
+from outcomes.periods import FinancialYear, Quarter, year_labels
 
 PENNY = Decimal("0.01")
 
@@ -73,7 +73,7 @@ def portfolio_vfm_inputs(
     (a review round, a funding stream, a financial year), one query per table."""
     first = FinancialYear.parse(first_year)
     last = FinancialYear.parse(last_year)
-    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(first.start_year, last.start_year + 1)]
+    years = year_labels(first_year, last_year)
     extra = {} if scores is None else {"scores": scores, "criteria": criteria}
     today = today or timezone.localdate()
     return vfm.VfmInputs(

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from commissioning import report_services
 from commissioning.models import ReportJob, ReviewRound
 from commissioning.permissions import can_generate_funding_review
-from commissioning.report_selectors import resolve_scope, year_labels
+from commissioning.report_selectors import resolve_scope
 from grants.models import FundingStream
 from outcomes.errors import DomainError
+from outcomes.periods import year_labels
 
 
 def _staff(request: HttpRequest) -> None:
@@ -33,8 +34,10 @@ def _scope(kind: str, key):
 @login_required
 def hub(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    streams = FundingStream.objects.select_related("funder").annotate(
-        programme_count=Count("programmes"), awarded=Sum("programmes__award_amount")
+    streams = list(
+        FundingStream.objects.select_related("funder")
+        .annotate(programme_count=Count("programmes"), awarded=Sum("programmes__award_amount"))
+        .order_by("-financial_year", "name")
     )
     years = sorted({s.financial_year for s in streams} | _round_years(), reverse=True)
     return render(
@@ -42,7 +45,7 @@ def hub(request: HttpRequest) -> HttpResponse:
         "commissioning/reports/hub.html",
         {
             "rounds": ReviewRound.objects.order_by("-first_year", "name"),
-            "streams": streams.order_by("-financial_year", "name"),
+            "streams": streams,
             "years": [(y, y.replace("/", "-")) for y in years],
             "jobs": _recent_jobs(request.user),
         },

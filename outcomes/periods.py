@@ -141,3 +141,9 @@ def quarters_between(start: date, end: date) -> Iterator[Quarter]:
 def quarter_months(number: int) -> str:
     """Human label for a quarter's months, for the UI."""
     return {1: "April-June", 2: "July-September", 3: "October-December", 4: "January-March"}[number]
+
+
+def year_labels(first_year: str, last_year: str) -> list[str]:
+    """The financial year labels from first_year to last_year inclusive ("2009/10", ...)."""
+    first, last = FinancialYear.parse(first_year), FinancialYear.parse(last_year)
+    return [fy.label for fy in financial_years_between(first.start, last.end)]
