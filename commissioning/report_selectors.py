@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pandas as pd
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from commissioning import selectors, vfm
 from commissioning.models import Criterion, Decision, ReviewRound
 from commissioning.reports.content import (
+    NO_DECISION,
     BudgetLine,
     DecisionLine,
     FundingReview,
@@ -33,7 +33,6 @@ from outcomes.periods import FinancialYear, PeriodError, year_labels
 from outcomes.selectors import current_plan
 
 SCOPE_KINDS = ("round", "stream", "year")
-NO_DECISION = "No decision recorded"
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     programmes = scope.programmes()
     review_round = scope.review_round
     if review_round is not None:
-        inputs = selectors.vfm_inputs(review_round, today=today)
+        inputs = selectors.vfm_inputs(review_round, today=today, programmes=programmes)
     else:
         inputs = selectors.portfolio_vfm_inputs(
             programmes, first_year=scope.first_year, last_year=scope.last_year, today=today
@@ -143,7 +142,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     }
     priorities = _priorities(programmes)
     spend = _spend_by_quarter(programmes, scope.years, inputs.include_submitted)
-    measures = _measures(result)
+    measures = selectors.measure_rows_by_programme(result)
     decisions = _decisions(review_round) if review_round else {}
     criteria, criterion_means = _scores(review_round, inputs) if review_round else ([], {})
 
@@ -195,7 +194,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 bcr_band=row["bcr_band"],
                 rank=row["rank"],
                 flags=row["flags"],
-                measures=measures.get(pid, []),
+                measures=[MeasureLine(**m) for m in measures.get(pid, [])],
+                primary_priority=row["primary_priority"],
                 scores=[
                     ScoreLine(name, weight, mean, scorers)
                     for (name, weight, mean, scorers) in criterion_means.get(pid, [])
@@ -287,37 +287,6 @@ def _spend_by_quarter(
     return out
 
 
-def _measures(result: vfm.VfmResult) -> dict[int, list[MeasureLine]]:
-    frame = result.measures
-    out: dict[int, list[MeasureLine]] = defaultdict(list)
-    if frame.empty:
-        return out
-    ordered = frame.sort_values(["programme_id", "measure"])
-    for pid, measure, polarity, target, achieved, achievement, cpo, benefit in zip(
-        ordered["programme_id"],
-        ordered["measure"],
-        ordered["polarity"],
-        ordered["target"],
-        ordered["achieved"],
-        ordered["achievement"],
-        ordered["cost_per_outcome"],
-        ordered["benefit"],
-        strict=True,
-    ):
-        out[int(pid)].append(
-            MeasureLine(
-                measure=measure,
-                polarity=polarity,
-                target=_round(target, 2),
-                achieved=_round(achieved, 2),
-                achievement=_round(achievement, 4),
-                cost_per_outcome=selectors.money(cpo),
-                benefit=selectors.money(benefit),
-            )
-        )
-    return out
-
-
 def _decisions(review_round: ReviewRound) -> dict[int, DecisionLine]:
     labels = dict(Decision.Outcome.choices)
     rows = Decision.objects.filter(review_round=review_round).values_list(
@@ -387,8 +356,7 @@ def _streams(sections: list[ProgrammeSection], details: dict) -> list[BudgetLine
 def _priority_lines(sections: list[ProgrammeSection]) -> list[BudgetLine]:
     grouped: dict[str, list[ProgrammeSection]] = defaultdict(list)
     for s in sections:
-        primary = next((p.removesuffix(" (primary)") for p in s.priorities if p.endswith(" (primary)")), None)
-        grouped[primary or "No primary priority recorded"].append(s)
+        grouped[s.primary_priority or "No primary priority recorded"].append(s)
     lines = [
         BudgetLine(
             name=name,
@@ -429,9 +397,3 @@ def _person(user) -> str:
     name = user.get_full_name() or user.get_username()
     roles = sorted(r.value for r in roles_of(user) if r != Role.PROVIDER)
     return f"{name} ({', '.join(roles).lower()})" if roles else name
-
-
-def _round(value, places: int):
-    if value is None or pd.isna(value):
-        return None
-    return round(float(value), places)

@@ -3,6 +3,7 @@ table), and the figures shaped for pages, the API and exports."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -34,7 +35,10 @@ def round_programmes(review_round: ReviewRound) -> QuerySet[Programme]:
     return programmes.order_by("reference")
 
 
-def vfm_inputs(review_round: ReviewRound, *, today=None) -> vfm.VfmInputs:
+def vfm_inputs(
+    review_round: ReviewRound, *, today=None, programmes: QuerySet[Programme] | None = None
+) -> vfm.VfmInputs:
+    """The engine's inputs for a round (`programmes`: its round_programmes, if already at hand)."""
     criteria = _frame(
         Criterion.objects.filter(review_round=review_round).values("id", "weight"),
         {"id": "criterion_id"},
@@ -49,7 +53,7 @@ def vfm_inputs(review_round: ReviewRound, *, today=None) -> vfm.VfmInputs:
         columns=["programme_id", "criterion_id", "commissioner_id", "score"],
     )
     return portfolio_vfm_inputs(
-        round_programmes(review_round),
+        round_programmes(review_round) if programmes is None else programmes,
         first_year=review_round.first_year,
         last_year=review_round.last_year,
         include_submitted=review_round.include_submitted,
@@ -262,18 +266,29 @@ def vfm_rows(result: vfm.VfmResult) -> list[dict]:
 
 def measure_rows(result: vfm.VfmResult, programme_id: int) -> list[dict]:
     frame = result.measures[result.measures["programme_id"] == programme_id]
-    return [
-        {
-            "measure": r["measure"],
-            "polarity": r["polarity"],
-            "target": _round(r["target"], 2),
-            "achieved": _round(r["achieved"], 2),
-            "achievement": _round(r["achievement"], 4),
-            "cost_per_outcome": money(r["cost_per_outcome"]),
-            "benefit": money(r["benefit"]),
-        }
-        for r in frame.sort_values("measure").to_dict("records")
-    ]
+    return [_measure_row(r) for r in frame.sort_values("measure").to_dict("records")]
+
+
+def measure_rows_by_programme(result: vfm.VfmResult) -> dict[int, list[dict]]:
+    """measure_rows for every programme at once."""
+    out: dict[int, list[dict]] = defaultdict(list)
+    if result.measures.empty:
+        return out
+    for r in result.measures.sort_values(["programme_id", "measure"]).to_dict("records"):
+        out[int(r["programme_id"])].append(_measure_row(r))
+    return out
+
+
+def _measure_row(r: dict) -> dict:
+    return {
+        "measure": r["measure"],
+        "polarity": r["polarity"],
+        "target": _round(r["target"], 2),
+        "achieved": _round(r["achieved"], 2),
+        "achievement": _round(r["achievement"], 4),
+        "cost_per_outcome": money(r["cost_per_outcome"]),
+        "benefit": money(r["benefit"]),
+    }
 
 
 def portfolio_breakdown(result: vfm.VfmResult, by: str) -> list[dict]:

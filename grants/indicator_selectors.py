@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from grants.models import OutcomeReturn, Programme, ProgrammeTarget
 from grants.selectors import programmes_visible_to
-from outcomes.indicator_status import ALL_CODES, latest_status, year_statuses
+from outcomes.indicator_status import ALL_CODES, latest_status
 from outcomes.models import Indicator, IndicatorYear, OutcomeMeasure, Priority
 
 ZERO = Decimal("0")
@@ -42,11 +42,6 @@ def status_counts(rows: list[dict]) -> dict[str, int]:
     for row in rows:
         counts[row["status"].code] += 1
     return counts
-
-
-def indicator_tracking(indicator: Indicator) -> list:
-    """The indicator's years with their status, oldest first."""
-    return year_statuses(indicator)
 
 
 def contributing_programmes(user, indicator: Indicator) -> list[dict]:

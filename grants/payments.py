@@ -121,10 +121,6 @@ class Schedule:
         return self.due_to_date - self.paid
 
     @property
-    def outcome_payments(self) -> Decimal:
-        return sum((q.outcome_payment for q in self.quarters), ZERO)
-
-    @property
     def capped(self) -> Decimal:
         return sum((q.capped for q in self.quarters), ZERO)
 

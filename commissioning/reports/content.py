@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+NO_DECISION = "No decision recorded"
+
 
 @dataclass(frozen=True)
 class BudgetLine:
@@ -93,6 +95,7 @@ class ProgrammeSection:
     mean_score: float | None = None
     composite_score: float | None = None
     decision: DecisionLine | None = None
+    primary_priority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class FundingReview:
     total_benefit: Decimal
     outcomes_achieved: float
     portfolio_bcr: float | None
-    decisions: list[tuple[str, int]]  # (label, number of programmes), "No decision recorded" last
+    decisions: list[tuple[str, int]]  # (label, number of programmes), NO_DECISION last
     flag_counts: dict[str, int]
     streams: list[BudgetLine]
     priorities: list[BudgetLine]

@@ -34,7 +34,7 @@ from reportlab.platypus import (
 )
 
 from commissioning.reports import fonts
-from commissioning.reports.content import FundingReview, ProgrammeSection
+from commissioning.reports.content import NO_DECISION, FundingReview, ProgrammeSection
 from commissioning.reports.flowables import (
     ACCENT,
     ACCENT_LIGHT,
@@ -67,12 +67,6 @@ WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - TOP - BOTTOM
 CONTENTS_LINE = 14.0
 
-DECISION_SHORT = {
-    "Continue": "Continue",
-    "Continue with conditions": "Conditions",
-    "Recommission": "Recommission",
-    "Decommission": "Decommission",
-}
 FLAG_TEXT = {
     "bcr_below_1": "benefit-cost ratio below 1",
     "achievement_below_50": "achievement below 50% of target",
@@ -314,7 +308,7 @@ def _summary(r: FundingReview) -> list[Flowable]:
         ("BCR below 1", f"{r.flag_counts.get('bcr_below_1', 0):,}", "programmes, poor value"),
         ("Missing returns", f"{r.flag_counts.get('missing_returns', 0):,}", "programmes, ended quarters"),
     ]
-    decided = sum(n for label, n in r.decisions if label != "No decision recorded")
+    decided = sum(n for label, n in r.decisions if label != NO_DECISION)
     decision_rows = [
         [label, f"{n:,}", _pct(n / r.programme_count) if r.programme_count else "–"]
         for label, n in r.decisions
