@@ -49,8 +49,8 @@ def report_request(*, user, kind: str, key) -> ReportJob:
         scope=scope.kind, scope_key=scope.key, scope_label=scope.label[:300], requested_by=user
     )
     enqueue(JOB, job_id=job.pk)
-    job.refresh_from_db()
-    return job
+    # As it stands now (built, if there is no queue); the PDF itself is read only if asked for.
+    return ReportJob.objects.defer("pdf").get(pk=job.pk)
 
 
 def report_run(*, job_id: int) -> None:

@@ -18,7 +18,7 @@ The rules (docs/budgets-and-payments.md says the same for people):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from grants.models import FundingStream, Programme
 from outcomes.errors import ValidationFailed
@@ -36,9 +36,12 @@ def check_stream_capacity(programme: Programme) -> None:
     if not programme.counts_against_budget:
         return
     stream = FundingStream.objects.select_for_update().get(pk=programme.funding_stream_id)
-    counted = _counted(stream.pk)
-    before = _total(counted)
-    others = _total(counted.exclude(pk=programme.pk)) if programme.pk else before
+    # What the stream has awarded before this save, and what the others have: one query.
+    sums = _counted(stream.pk).aggregate(
+        before=Sum("award_amount"), own=Sum("award_amount", filter=Q(pk=programme.pk))
+    )
+    before = sums["before"] or Decimal("0")
+    others = before - (sums["own"] or Decimal("0"))
     after = others + programme.award_amount
     if after > stream.budget and after > before:
         available = max(stream.budget - others, Decimal("0"))
