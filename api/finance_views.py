@@ -1,9 +1,6 @@
 """Finance API: the partnership's grants in the 360Giving Data Standard (JSON and CSV)."""
 
-import csv
-import io
-
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
@@ -12,6 +9,7 @@ from api.schema import R401, R403
 from grants.giving360 import CSV_COLUMNS, csv_rows, export_package
 from grants.models import Programme
 from grants.roles import is_staff_role
+from outcomes import spreadsheets
 from outcomes.errors import NotPermitted
 
 
@@ -44,10 +42,5 @@ class Giving360CsvExport(APIView):
     def get(self, request):
         if not is_staff_role(request.user):
             raise NotPermitted("The export covers every provider, so it is for partnership staff.")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_rows(export_package(Programme.objects.order_by("reference"))))
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="yardstick-360giving.csv"'
-        return response
+        rows = csv_rows(export_package(Programme.objects.order_by("reference")))
+        return spreadsheets.download("csv", CSV_COLUMNS, rows, filename="yardstick-360giving")

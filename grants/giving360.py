@@ -15,12 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
 from outcomes.errors import ValidationFailed
-from outcomes.models import Plan, Priority
+from outcomes.models import Priority
 from outcomes.periods import FinancialYear
+from outcomes.selectors import current_plan
 
 SCHEMA_DIR = Path(
     getattr(settings, "GIVING360_SCHEMA_DIR", settings.BASE_DIR / "grants" / "schema" / "360giving")
@@ -177,11 +178,12 @@ def import_package(data, *, progress: Callable[[int, int], None] | None = None) 
             _import_grant(grant, priority, summary)
             if progress:
                 progress(index, len(grants))
-        for stream in FundingStream.objects.filter(code__startswith="360g-"):
-            awarded = stream.programmes.aggregate(total=Sum("award_amount"))["total"] or Decimal("0")
-            if awarded > stream.budget:
-                stream.budget = awarded
-                stream.save(update_fields=["budget"])
+        imported = FundingStream.objects.filter(code__startswith="360g-")
+        for stream in imported.annotate(awarded=Sum("programmes__award_amount")).filter(
+            awarded__gt=F("budget")
+        ):
+            stream.budget = stream.awarded
+            stream.save(update_fields=["budget"])
     return summary
 
 
@@ -286,7 +288,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _imported_priority(summary: Counter) -> Priority:
-    plan = Plan.objects.filter(is_current=True).first() or Plan.objects.first()
+    plan = current_plan()
     if plan is None:
         raise ValidationFailed(
             {"file": ["Set up the partnership's plan before importing grants (load_demo or the admin)."]}
