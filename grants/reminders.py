@@ -134,9 +134,11 @@ def commissioner_items(user, *, today: date) -> list[Item]:
 def pending_reminders(*, today: date, days: int = 7) -> tuple[list[Reminder], int]:
     """Who should hear about what today, leaving out what each has already been sent;
     with the number of items left out for that reason."""
-    providers = list(_users_with_role(Role.PROVIDER).filter(memberships__isnull=False).distinct())
+    providers = list(_users_with_role(Role.PROVIDER).filter(memberships__isnull=False))
     commissioners = list(_users_with_role(Role.COMMISSIONER))
     sent = _already_sent([u.pk for u in providers + commissioners])
+    # Commissioners, a staff role, all see every return: one queue serves them all.
+    queue = commissioner_items(commissioners[0], today=today) if commissioners else []
     reminders, skipped = [], 0
     for users, collect, template in (
         (
@@ -146,7 +148,7 @@ def pending_reminders(*, today: date, days: int = 7) -> tuple[list[Reminder], in
         ),
         (
             commissioners,
-            lambda u: commissioner_items(u, today=today),
+            lambda u: queue,
             "grants/email/reminder_commissioner.txt",
         ),
     ):
