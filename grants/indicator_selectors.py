@@ -5,35 +5,34 @@ Indicators are partnership-wide reference data any signed-in user may read; the 
 programmes are narrowed to those the user may see (grants.selectors.programmes_visible_to).
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
-from grants.models import OutcomeReturn, Programme, ProgrammeTarget
+from grants.models import MeasureYearTotal, Programme
 from grants.selectors import programmes_visible_to
 from outcomes.indicator_status import ALL_CODES, latest_status
-from outcomes.models import Indicator, IndicatorYear, OutcomeMeasure, Priority
+from outcomes.models import Indicator, OutcomeMeasure, Priority
+from outcomes.selectors import indicators_with_years
 
 ZERO = Decimal("0")
 
 
 def indicators_for_tracking() -> QuerySet[Indicator]:
     """Indicators with their years (oldest first) and priorities: three queries in all."""
-    return Indicator.objects.order_by("code").prefetch_related(
-        Prefetch("years", queryset=IndicatorYear.objects.order_by("financial_year")),
-        Prefetch("priorities", queryset=Priority.objects.select_related("plan")),
+    return (
+        indicators_with_years()
+        .order_by("code")
+        .prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
     )
 
 
-def indicator_rows(status: str | None = None) -> list[dict]:
-    """One row per indicator with its latest status; `status` keeps only that RAG code."""
+def indicator_rows() -> list[dict]:
+    """One row per indicator with its latest status."""
     rows = []
     for indicator in indicators_for_tracking():
         current, year = latest_status(indicator)
         rows.append({"indicator": indicator, "status": current, "year": year})
-    if status in ALL_CODES:
-        rows = [r for r in rows if r["status"].code == status]
     return rows
 
 
@@ -51,29 +50,24 @@ def contributing_programmes(user, indicator: Indicator) -> list[dict]:
     measures = {m.pk: m for m in OutcomeMeasure.objects.filter(indicator=indicator)}
     if not measures:
         return []
-    visible = programmes_visible_to(user)
-    targets = (
-        ProgrammeTarget.objects.filter(measure_id__in=measures, programme__in=visible)
-        .values("programme_id", "measure_id")
-        .annotate(total=Sum("target_value"))
-    )
-    returns = (
-        OutcomeReturn.objects.filter(measure_id__in=measures, programme__in=visible)
+    # From the yearly totals the database keeps (grants.totals); "returned" is every return not
+    # queried, i.e. verified and submitted.
+    totals = (
+        MeasureYearTotal.objects.filter(measure_id__in=measures, programme__in=programmes_visible_to(user))
         .values("programme_id", "measure_id")
         .annotate(
-            returned=Sum("value", filter=~Q(status=OutcomeReturn.Status.QUERIED)),
-            verified=Sum("value", filter=Q(status=OutcomeReturn.Status.VERIFIED)),
+            target=Sum("target_total"), verified=Sum("verified_total"), submitted=Sum("submitted_total")
         )
+        .order_by()
     )
-    table: dict[tuple[int, int], dict] = defaultdict(
-        lambda: {"target": ZERO, "returned": ZERO, "verified": ZERO}
-    )
-    for row in targets:
-        table[(row["programme_id"], row["measure_id"])]["target"] = row["total"] or ZERO
-    for row in returns:
-        entry = table[(row["programme_id"], row["measure_id"])]
-        entry["returned"] = row["returned"] or ZERO
-        entry["verified"] = row["verified"] or ZERO
+    table: dict[tuple[int, int], dict] = {}
+    for row in totals:
+        verified = row["verified"] or ZERO
+        table[(row["programme_id"], row["measure_id"])] = {
+            "target": row["target"] or ZERO,
+            "returned": verified + (row["submitted"] or ZERO),
+            "verified": verified,
+        }
     programmes = Programme.objects.select_related("provider").in_bulk({p for p, _ in table})
     rows = []
     for (programme_id, measure_id), figures in table.items():

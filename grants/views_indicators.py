@@ -33,14 +33,15 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicators_for_tracking().filter(pk=pk).first()
     if indicator is None:
         raise Http404("There is no indicator with that number.")
+    years = year_statuses(indicator)
     return render(
         request,
         "grants/indicators/detail.html",
         {
             "indicator": indicator,
             "tolerance_percent": indicator.tolerance * 100,
-            "years": year_statuses(indicator),
-            "chart": trend_series(indicator),
+            "years": years,
+            "chart": trend_series(indicator, years),
             "contributions": selectors.contributing_programmes(request.user, indicator),
             "measures": list(indicator.measures.order_by("name")),
         },

@@ -124,9 +124,10 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def trend_series(indicator) -> dict:
-    """The chart's data: one point per year for baseline, target and actual (None = gap)."""
-    rows = year_statuses(indicator)
+def trend_series(indicator, rows: list[YearStatus] | None = None) -> dict:
+    """The chart's data: one point per year for baseline, target and actual (None = gap);
+    `rows` are the indicator's year_statuses, if already at hand."""
+    rows = year_statuses(indicator) if rows is None else rows
     return {
         "code": indicator.code,
         "unit": indicator.unit,
