@@ -16,9 +16,6 @@ class JSONParser(DRFJSONParser):
         if len(raw) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise ParseError("The request body is too large.")
         try:
-            return parse_json(raw)
+            return parse_json(raw, subject="The request body")
         except ValidationFailed as exc:
-            message = (
-                exc.errors["file"][0].replace("The file", "The request body").replace("The JSON", "The body")
-            )
-            raise ParseError(message) from exc
+            raise ParseError(exc.errors["file"][0]) from exc

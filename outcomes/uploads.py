@@ -101,27 +101,28 @@ def _read_only_sheets_find_their_size_quickly() -> None:
     ReadOnlyWorksheet._yardstick_size = True
 
 
-def parse_json(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH):
+def parse_json(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH, subject: str = "The file"):
     """Parse JSON bytes (UTF-8, with or without a byte-order mark) that someone supplied, with
     a clear ValidationFailed for anything that is not plain, reasonably shaped JSON: bad syntax,
-    another encoding, NaN/Infinity, numbers too long to convert, or nesting deeper than max_depth."""
+    another encoding, NaN/Infinity, numbers too long to convert, or nesting deeper than max_depth.
+    Messages begin with `subject` ("The file", "The request body", a path)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed({"file": [f"The file is not UTF-8 text (byte {exc.start:,})."]}) from exc
+        raise ValidationFailed({"file": [f"{subject} is not UTF-8 text (byte {exc.start:,})."]}) from exc
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValidationFailed(
-            {"file": [f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."]}
+            {"file": [f"{subject} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."]}
         ) from exc
     except RecursionError as exc:
-        raise ValidationFailed({"file": [_too_deep(max_depth)]}) from exc
+        raise ValidationFailed({"file": [_too_deep(max_depth, subject)]}) from exc
     except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
         reason = "a number in it has thousands of digits" if "digits" in str(exc) else str(exc)
-        raise ValidationFailed({"file": [f"The file is not valid JSON: {reason}."]}) from exc
+        raise ValidationFailed({"file": [f"{subject} is not valid JSON: {reason}."]}) from exc
     if json_depth(value) > max_depth:
-        raise ValidationFailed({"file": [_too_deep(max_depth)]})
+        raise ValidationFailed({"file": [_too_deep(max_depth, subject)]})
     return value
 
 
@@ -146,8 +147,8 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _too_deep(max_depth: int) -> str:
-    return f"The JSON is nested more than {max_depth} levels deep; no real document needs that."
+def _too_deep(max_depth: int, subject: str) -> str:
+    return f"{subject} is nested more than {max_depth} levels deep; no real document needs that."
 
 
 def _too_big(size: int, max_bytes: int) -> str:

@@ -57,10 +57,10 @@ class Command(BaseCommand):
                 f"{path} is larger than {max_bytes:,} bytes; raise --max-bytes if it is genuine."
             )
         try:
-            data = parse_json(raw)  # bad syntax, encoding, NaN, absurd nesting: a clear message
+            # Bad syntax, encoding, NaN, absurd nesting: a clear message.
+            data = parse_json(raw, subject=str(path))
         except ValidationFailed as exc:
-            reason = exc.errors["file"][0].removeprefix("The file ").removeprefix("The JSON ")
-            raise CommandError(f"{path} {reason} Nothing was saved.") from exc
+            raise CommandError(f"{exc.errors['file'][0]} Nothing was saved.") from exc
         if not isinstance(data, dict):
             raise CommandError(
                 f"{path} is not valid JSON for import: it holds a {type(data).__name__}, but a 360Giving "
