@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -6,6 +8,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from grants import models
 from grants.budgets import check_budget_covers_awards, check_stream_capacity
 from outcomes.errors import DomainError, ValidationFailed
+
+
+@contextmanager
+def _form_errors(form: forms.Form):
+    """A service's refusal as the admin form's errors: on its fields, or on the form itself."""
+    try:
+        yield
+    except DomainError as exc:
+        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: [exc.message]}
+        raise ValidationError({k if k in form.fields else None: v for k, v in errors.items()}) from None
 
 
 class FundingStreamForm(forms.ModelForm):
@@ -18,10 +30,8 @@ class FundingStreamForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("budget") is not None:
-            try:
+            with _form_errors(self):
                 check_budget_covers_awards(self.instance, data["budget"])
-            except ValidationFailed as exc:
-                raise ValidationError(exc.errors) from None
         return data
 
 
@@ -43,10 +53,8 @@ class ProgrammeForm(forms.ModelForm):
                 award_amount=data["award_amount"],
                 status=data.get("status") or self.instance.status,
             )
-            try:
+            with _form_errors(self):
                 check_stream_capacity(candidate)
-            except ValidationFailed as exc:
-                raise ValidationError(exc.errors) from None
         return data
 
 
@@ -155,13 +163,8 @@ class PaymentForm(forms.ModelForm):
         if not self.errors:
             from grants.services import payment_prepare
 
-            try:
+            with _form_errors(self):
                 payment_prepare(user=self.acting_user, **data)
-            except DomainError as exc:
-                errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: [exc.message]}
-                raise ValidationError(
-                    {k if k in self.fields else None: v for k, v in errors.items()}
-                ) from None
         return data
 
 
