@@ -61,13 +61,17 @@ worker: install
 reminders: install
 	$(PY) manage.py send_reminders
 
+# Lint, the layering (import-linter: each app imports only those below it), migrations.
 check: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 lint: install
 	$(VENV)/bin/ruff check .
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0" runs it in one process.
+PYTEST_ARGS ?= -n auto
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -5,8 +5,8 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser as DRFJSONParser
 
-from outcomes.errors import ValidationFailed
-from outcomes.uploads import parse_json
+from core.errors import ValidationFailed
+from core.files.uploads import parse_json
 
 
 class JSONParser(DRFJSONParser):

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
+from accounts.roles import is_staff_role
 from audit.forms import AuditFilterForm
 from audit.selectors import AuditFilter, audit_log
-from grants.roles import is_staff_role
 
 
 def audit_log_view(request):

@@ -1,5 +1,5 @@
 """The audit log's filters on the admin page (the API validates the same filters with its own
-serializer, api.audit_views.AuditQuerySerializer, which refuses blank values)."""
+serializer, api.serializers.audit.AuditQuerySerializer, which refuses blank values)."""
 
 from django import forms
 from django.contrib.auth import get_user_model

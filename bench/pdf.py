@@ -39,8 +39,8 @@ def main() -> None:
     review_round, user = _generate(args.programmes)
     print(f"Generated {args.programmes:,} programmes in {time.perf_counter() - started:.1f} s", flush=True)
 
-    from commissioning.report_selectors import funding_review, resolve_scope
-    from commissioning.reports.funding_review import render
+    from commissioning.reports.pdf.document import render
+    from commissioning.reports.selectors import funding_review, resolve_scope
 
     def build():
         t0 = time.perf_counter()

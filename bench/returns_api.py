@@ -69,7 +69,7 @@ def main() -> None:
     slots = [(p, fy, q) for p in programme_ids for fy in ("2009/10", "2010/11") for q in (1, 2, 3, 4)]
     single, bulk = slots[: args.requests], slots[args.requests : args.requests + 1000]
 
-    server_env = {"YARDSTICK_BENCH": "1", "THROTTLE_WRITES": "100000000/minute", "DEBUG": "false",
+    server_env = {"DJANGO_SETTINGS_MODULE": "bench.floor.settings", "THROTTLE_WRITES": "100000000/minute", "DEBUG": "false",
                   "SECRET_KEY": "bench-only-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
                   "CONN_MAX_AGE": "60"}  # fmt: skip
     with gunicorn(url, workers=args.workers, **server_env) as base:

@@ -1,7 +1,7 @@
 """Who may do what in review rounds: one place, used by services, views and the API."""
 
+from accounts.roles import is_commissioner, is_staff_role
 from commissioning.models import ReviewRound
-from grants.roles import is_commissioner, is_staff_role
 
 
 def can_manage_round(user) -> bool:

@@ -7,16 +7,17 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from commissioning import vfm
 from commissioning.models import Criterion, Decision, ReviewRound, Score
+from grants import totals
 from grants.models import Programme, ProgrammePriority
 from outcomes.models import EvidenceGrade, OutcomeMeasure
-from outcomes.periods import FinancialYear, Quarter, year_labels
+from outcomes.periods import FinancialYear, year_labels
 
 PENNY = Decimal("0.01")
 
@@ -83,8 +84,6 @@ def portfolio_vfm_inputs(
     return vfm.VfmInputs(
         programmes=programme_frame(programmes),
         measures=measure_frame(),
-        targets=pd.DataFrame(columns=["programme_id", "measure_id", "financial_year", "quarter", "target"]),
-        returns=pd.DataFrame(columns=["programme_id", "measure_id", "financial_year", "quarter", "value"]),
         period_start=first.start,
         period_end=last.end,
         today=today,
@@ -95,57 +94,13 @@ def portfolio_vfm_inputs(
     )
 
 
-# The engine's totals in SQL, from the per-year totals the database keeps (grants.totals). Only
-# placeholders ("%s" lists), the ORM's own SQL for the programme sub-query and SQL fragments of
-# this module are interpolated; every value is a query parameter.
-_SCOPE = "s.programme_id IN ({ids}) AND s.financial_year IN ({years})"
-# Quarters with a target that have ended and have no return of any status; each year's quarters
-# are four bits (Q1 = 1), so the count is the four bits added up. {ended} is 15 (all four) or a
-# CASE naming the years not yet over.
-_GAP = "(s.target_quarters & ~s.return_quarters & {ended})"
-_BITS = "((g & 1) + ((g >> 1) & 1) + ((g >> 2) & 1) + ((g >> 3) & 1))"
-_ACHIEVED = {
-    False: "s.verified_total",
-    # NULL only where neither status has a return, as a SUM over the returns would be.
-    True: "COALESCE(s.verified_total + s.submitted_total, s.verified_total, s.submitted_total)",
-}
-# Sums in double precision: the engine works in float64, and a float sum has a small fixed state
-# where a numeric one grows (it spilled to disk over 10,000 programmes).
-_MEASURES_SQL = (
-    "SELECT programme_id, measure_id, SUM(target), SUM(achieved), SUM({bits}) FROM (SELECT s.programme_id, "
-    "s.measure_id, s.target_count, CAST(s.target_total AS {real}) AS target, CAST({achieved} AS {real}) "
-    "AS achieved, {gap} AS g FROM grants_measureyeartotal s WHERE {scope}) y "
-    "GROUP BY programme_id, measure_id HAVING SUM(target_count) > 0 OR SUM(achieved) IS NOT NULL"
-)
-_SPEND_SQL = (
-    "SELECT s.programme_id, SUM(CAST(s.{spend} AS {real})) FROM grants_programmeyearspend s "
-    "WHERE {scope} GROUP BY s.programme_id HAVING COUNT(s.{spend}) > 0"
-)
-
-
 def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, include_submitted: bool):
-    """The engine's totals in two grouped queries over the per-year totals that triggers keep
-    (grants.totals), so that no return row crosses into Python and none is read (a test holds
-    them equal to vfm.totals_from_rows, the same computation in pandas over every row)."""
-    ids_sql, ids_params = programmes.order_by().values("id").query.sql_with_params()
-    # Years not yet over, with the quarters of each that have ended.
-    running = {year: ended for year in years if (ended := _ended_quarters(year, today)) != 0b1111}
-    ended_sql = f"(CASE s.financial_year {' '.join(['WHEN %s THEN %s'] * len(running))} ELSE 15 END)"
-    parts = {
-        "real": "double precision" if connection.vendor == "postgresql" else "REAL",
-        "scope": _SCOPE.format(ids=ids_sql, years=_placeholders(years)),
-        "achieved": _ACHIEVED[include_submitted],
-        "gap": _GAP.format(ended=ended_sql if running else "15"),
-        "bits": _BITS,
-        "spend": "counted_spend" if include_submitted else "verified_spend",
-    }
-    scope_params = [*ids_params, *years]
-    with connection.cursor() as cursor:
-        ended_params = [value for item in running.items() for value in item]
-        cursor.execute(_MEASURES_SQL.format(**parts), [*ended_params, *scope_params])
-        measure_rows = cursor.fetchall()
-        cursor.execute(_SPEND_SQL.format(**parts), scope_params)
-        spend_rows = cursor.fetchall()
+    """The engine's totals from the per-year totals the database keeps (grants.totals.engine_totals):
+    two grouped queries, no return row read (a test holds them equal to the same computation in
+    pandas over every row, tests/commissioning/oracle.py)."""
+    measure_rows, spend_rows = totals.engine_totals(
+        programmes, years=years, today=today, include_submitted=include_submitted
+    )
     keys = ["programme_id", "measure_id"]
     columns = [*keys, "target", "achieved", "missing_returns"]
     measures = pd.DataFrame.from_records(measure_rows, columns=columns)
@@ -157,15 +112,6 @@ def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, incl
         spend=spend.astype({"spend": float}),
         missing=missing[missing["missing_returns"] > 0].astype("int64").reset_index(drop=True),
     )
-
-
-def _ended_quarters(year: str, today) -> int:
-    """The year's quarters that ended before `today`, as four bits."""
-    return sum(1 << (quarter - 1) for quarter in (1, 2, 3, 4) if Quarter.of(year, quarter).end < today)
-
-
-def _placeholders(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def programme_frame(programmes: QuerySet[Programme]) -> pd.DataFrame:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import can_manage_round, can_score
 from commissioning.selectors import round_programmes
+from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
-from outcomes.errors import Conflict, NotPermitted, ValidationFailed
 from outcomes.periods import PeriodError, validate_financial_year
 
 Status = ReviewRound.Status

@@ -23,9 +23,9 @@ DISAGREEMENT_POINTS = 2
 
 @dataclass
 class VfmTotals:
-    """The row-level inputs summed to what the engine needs; a database can produce these
-    directly (commissioning.selectors does, in SQL), so that 600,000 returns never cross into
-    Python one by one.
+    """The targets and returns summed to what the engine needs. The database keeps them per year
+    (grants.totals) and commissioning.selectors.vfm_totals reads them, so that 600,000 returns never
+    cross into Python; tests/commissioning/oracle.py computes the same from every row.
 
     per_measure: programme_id, measure_id, target (sum over the period), achieved (counted returns)
     spend:       programme_id, spend (per quarter the largest figure on counted returns, summed);
@@ -45,19 +45,16 @@ class VfmInputs:
     programmes: programme_id, reference, title, provider, funding_stream, award, start_date, end_date,
                 optimism_bias (NaN = no evidence grade), attribution (NaN = use the measure's)
     measures:   measure_id, measure, polarity ("higher"/"lower"), unit_cost, deadweight, attribution, theme
-    targets:    programme_id, measure_id, financial_year, quarter, quarter_end, target
-    returns:    programme_id, measure_id, financial_year, quarter, value, spend, status
     scores:     programme_id, criterion_id, commissioner_id, score
     criteria:   criterion_id, weight
     """
 
     programmes: pd.DataFrame
     measures: pd.DataFrame
-    targets: pd.DataFrame
-    returns: pd.DataFrame
     period_start: date
     period_end: date
     today: date
+    totals: VfmTotals
     scores: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             columns=["programme_id", "criterion_id", "commissioner_id", "score"]
@@ -66,8 +63,6 @@ class VfmInputs:
     criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["criterion_id", "weight"]))
     include_submitted: bool = False
     default_optimism_bias: float = 0.6
-    # Pre-computed totals replace `targets` and `returns` (which may then be empty).
-    totals: VfmTotals | None = None
 
 
 @dataclass
@@ -78,7 +73,7 @@ class VfmResult:
 
 def compute(inputs: VfmInputs) -> VfmResult:
     programmes = inputs.programmes.set_index("programme_id")
-    totals = inputs.totals or totals_from_rows(inputs)
+    totals = inputs.totals
     per_measure = _per_measure(inputs, totals.per_measure, programmes)
     cost = _cost(inputs, totals.spend, programmes)
     table = programmes.join(cost, how="left")
@@ -117,21 +112,6 @@ def bands(bcr: pd.Series) -> pd.Series:
     labels = np.array([label for _, label in BANDS], dtype=object)
     found = np.minimum(np.searchsorted(limits, bcr.to_numpy(dtype=float), side="right"), len(labels) - 1)
     return pd.Series(np.where(bcr.isna(), None, labels[found]), index=bcr.index, dtype=object)
-
-
-def totals_from_rows(inputs: VfmInputs) -> VfmTotals:
-    """The totals from row-level targets and returns (what the SQL in selectors computes)."""
-    statuses = ["verified", "submitted"] if inputs.include_submitted else ["verified"]
-    returns = inputs.returns[inputs.returns["status"].isin(statuses)]
-    keys = ["programme_id", "measure_id"]
-    targets = inputs.targets.groupby(keys, as_index=False)["target"].sum()
-    achieved = returns.groupby(keys, as_index=False)["value"].sum().rename(columns={"value": "achieved"})
-    per_measure = targets.merge(achieved, on=keys, how="outer").astype({"target": float, "achieved": float})
-    per_measure = per_measure.fillna({"target": 0.0, "achieved": 0.0})
-    spend = returns.dropna(subset=["spend"])
-    per_quarter = spend.groupby(["programme_id", "financial_year", "quarter"])["spend"].max()
-    returned = per_quarter.groupby(level="programme_id").sum().rename("spend").reset_index()
-    return VfmTotals(per_measure=per_measure, spend=returned, missing=_missing_returns(inputs))
 
 
 def _per_measure(inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
@@ -193,16 +173,6 @@ def _cost_per_outcome(per_measure: pd.DataFrame, cost: pd.Series) -> pd.Series:
     programme_cost = per_measure["programme_id"].map(cost)
     usable = (per_measure["achieved"] > 0) & (per_measure["polarity"] == "higher")
     return (programme_cost / per_measure["achieved"].where(usable)).where(usable)
-
-
-def _missing_returns(inputs: VfmInputs) -> pd.DataFrame:
-    """Target quarters of the period that have ended with no return at all (any status)."""
-    keys = ["programme_id", "measure_id", "financial_year", "quarter"]
-    due = inputs.targets[pd.to_datetime(inputs.targets["quarter_end"]) < pd.Timestamp(inputs.today)]
-    present = inputs.returns[keys].drop_duplicates()
-    merged = due[keys].merge(present, on=keys, how="left", indicator=True)
-    missing = merged[merged["_merge"] == "left_only"]
-    return missing.groupby("programme_id").size().rename("missing_returns").reset_index()
 
 
 def _scores(inputs: VfmInputs) -> pd.DataFrame:

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from commissioning import selectors, services
 from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
 from commissioning.permissions import can_manage_round, can_see_all_scores
+from core.errors import DomainError, ValidationFailed
 from grants.models import OutcomeReturn
 from grants.selectors import programmes_visible_to, targets_by_year
-from outcomes.errors import DomainError, ValidationFailed
 
 SORTABLE = [
     "rank",

@@ -46,7 +46,7 @@ class SecurityHeadersMiddleware:
     @staticmethod
     def _too_big(request) -> HttpResponse | None:
         # Stops a huge body before Django streams it to a temporary file; uploads are checked
-        # again, with a friendlier message, by outcomes.uploads.read_limited.
+        # again, with a friendlier message, by core.files.uploads.read_limited.
         limit = settings.YARDSTICK["MAX_UPLOAD_BYTES"] + 1024 * 1024  # room for the form fields
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -37,9 +37,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "core",
+    "accounts",
     "outcomes",
     "grants",
     "commissioning",
+    "dashboard",
     "audit",
     "api",
 ]
@@ -69,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "grants.context_processors.roles",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -93,7 +96,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Yardstick <yardstick
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# Background jobs (outcomes.jobs.enqueue): TASK_BACKEND=database queues them for
+# Background jobs (core.jobs.enqueue): TASK_BACKEND=database queues them for
 # `manage.py db_worker`; unset, they run inline in the request.
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -145,9 +148,6 @@ YARDSTICK = {
     "RETURN_WINDOW_DAYS": env.int("RETURN_WINDOW_DAYS", default=30),
     # load_demo refuses to run with DEBUG off unless this is set (or --force is given).
     "ALLOW_DEMO_DATA": env.bool("ALLOW_DEMO_DATA", default=False),
-    # Each app's demo loader, run in order by `manage.py load_demo` (dotted paths keep the
-    # command in grants from importing commissioning, which sits below it).
-    "DEMO_LOADERS": ["outcomes.demo.load", "grants.demo.load", "commissioning.demo.load"],
     # Largest file a person may upload (Excel returns, 360Giving JSON), in bytes.
     "MAX_UPLOAD_BYTES": env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024),
     # Largest 360Giving file manage.py import_360giving reads, in bytes.
@@ -160,7 +160,7 @@ YARDSTICK = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.TokenAuthentication",  # DRF's, reading roles in the same query
+        "accounts.authentication.TokenAuthentication",  # DRF's, reading roles in the same query
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -207,7 +207,7 @@ LOGGING = {
 }
 
 # Request bodies: form fields and JSON are capped like files; larger files stream to disk and
-# are refused by config.security / outcomes.uploads.read_limited above MAX_UPLOAD_BYTES.
+# are refused by config.security / core.files.uploads.read_limited above MAX_UPLOAD_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = YARDSTICK["MAX_UPLOAD_BYTES"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import LockoutAdminAuthenticationForm, LockoutAuthenticationForm
 from config.health import healthz
-from grants.login_forms import LockoutAdminAuthenticationForm, LockoutAuthenticationForm
 
 admin.site.login_form = LockoutAdminAuthenticationForm
 
@@ -22,9 +22,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("api.urls")),
     path("review/", include("commissioning.urls")),
-    path("funding-reviews/", include("commissioning.urls_reports")),
+    path("funding-reviews/", include("commissioning.reports.urls")),
+    path("", include("dashboard.urls")),
     path("", include("grants.urls")),
 ]
 
-handler404 = "grants.views.page_not_found"
-handler403 = "grants.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler403 = "core.views.permission_denied"

@@ -1,23 +1,10 @@
-from contextlib import contextmanager
-
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import domain_errors_as_validation
 from grants import models
-from grants.budgets import check_budget_covers_awards, check_stream_capacity
-from outcomes.errors import DomainError, ValidationFailed
-
-
-@contextmanager
-def _form_errors(form: forms.Form):
-    """A service's refusal as the admin form's errors: on its fields, or on the form itself."""
-    try:
-        yield
-    except DomainError as exc:
-        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: [exc.message]}
-        raise ValidationError({k if k in form.fields else None: v for k, v in errors.items()}) from None
+from grants.services.budgets import check_budget_covers_awards, check_stream_capacity
 
 
 class FundingStreamForm(forms.ModelForm):
@@ -30,7 +17,7 @@ class FundingStreamForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("budget") is not None:
-            with _form_errors(self):
+            with domain_errors_as_validation(self):
                 check_budget_covers_awards(self.instance, data["budget"])
         return data
 
@@ -53,7 +40,7 @@ class ProgrammeForm(forms.ModelForm):
                 award_amount=data["award_amount"],
                 status=data.get("status") or self.instance.status,
             )
-            with _form_errors(self):
+            with domain_errors_as_validation(self):
                 check_stream_capacity(candidate)
         return data
 
@@ -163,7 +150,7 @@ class PaymentForm(forms.ModelForm):
         if not self.errors:
             from grants.services import payment_prepare
 
-            with _form_errors(self):
+            with domain_errors_as_validation(self):
                 payment_prepare(user=self.acting_user, **data)
         return data
 

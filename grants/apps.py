@@ -7,7 +7,7 @@ class GrantsConfig(AppConfig):
     verbose_name = "Grants and programmes"
 
     def ready(self) -> None:
-        from grants.roles import ensure_role_groups
+        from accounts.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="yardstick_role_groups")
         post_migrate.connect(_ensure_totals_triggers, sender=self, dispatch_uid="yardstick_totals_triggers")

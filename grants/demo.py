@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from accounts.roles import Role
 from grants.models import (
     FundingStream,
     Membership,
@@ -21,7 +22,6 @@ from grants.models import (
     ProgrammePriority,
     ProgrammeTarget,
 )
-from grants.roles import Role
 from outcomes.models import EvidenceGrade, OutcomeMeasure, Plan, Theme, Ward
 from outcomes.periods import Quarter, quarters_between
 

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 
+from core.errors import ValidationFailed
 from grants.models import FundingStream, Organisation, Programme, ProgrammePriority
-from outcomes.errors import ValidationFailed
 from outcomes.models import Priority
 from outcomes.periods import FinancialYear
 from outcomes.selectors import current_plan

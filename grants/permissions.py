@@ -1,14 +1,14 @@
 """Who may see and change what in grants: one place, used by services, views and the API."""
 
+from accounts.roles import is_commissioner, is_finance, is_provider, is_staff_role
 from grants.models import Programme
-from grants.roles import is_commissioner, is_finance, is_provider, is_staff_role
 
 
 def member_organisation_ids(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     if getattr(user, "_yardstick_org_ids", None) is None:
-        from grants.roles import load_access
+        from accounts.roles import load_access
 
         load_access(user)
     return user._yardstick_org_ids

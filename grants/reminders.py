@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.roles import Role
+from core.formatting import long_date
 from grants import selectors
 from grants.models import SentReminder
-from grants.roles import Role
 
 Kind = SentReminder.Kind
 
@@ -73,10 +74,6 @@ class Summary:
     raced: int = 0  # another run recorded the same reminder first
 
 
-def _day(day) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _users_with_role(role: Role):
     return (
         get_user_model()
@@ -101,10 +98,10 @@ def provider_items(user, *, today: date, days: int) -> list[Item]:
         target, quarter = slot["target"], slot["quarter"]
         left = (slot["deadline"] - today).days
         if slot["state"] == "late":
-            kind, when = Kind.LATE, f"was due {_day(slot['deadline'])}"
+            kind, when = Kind.LATE, f"was due {long_date(slot['deadline'])}"
         elif slot["state"] == "due" and left <= days:
             kind = Kind.DUE_SOON
-            when = "is due today" if left == 0 else f"is due by {_day(slot['deadline'])} ({left} days)"
+            when = "is due today" if left == 0 else f"is due by {long_date(slot['deadline'])} ({left} days)"
         else:
             continue
         text = (
@@ -122,7 +119,7 @@ def commissioner_items(user, *, today: date) -> list[Item]:
     for r in selectors.returns_awaiting_review(user).filter(submitted_at__date__lte=today):
         text = (
             f"{r.programme.reference} {r.programme.title}: {r.measure.name}, {r.financial_year} "
-            f"Q{r.quarter} (revision {r.revision}, submitted {_day(r.submitted_at)})"
+            f"Q{r.quarter} (revision {r.revision}, submitted {long_date(r.submitted_at)})"
         )
         items.append(
             Item(Kind.AWAITING_VERIFICATION, r.programme_id, r.measure_id, r.financial_year, r.quarter,

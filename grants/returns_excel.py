@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.files.uploads import xlsx_rows
 from grants.models import OutcomeMeasure, Programme
 from grants.services import ReturnInput
-from outcomes.uploads import xlsx_rows
 
 HEADERS = [
     "Programme reference",

@@ -16,9 +16,25 @@ PostgreSQL's one-key function computes the same sums for one key.
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection as default_connection
 from django.db import transaction
+from django.db.models import QuerySet
 
+from grants.models import OutcomeReturn, Programme
+from outcomes.periods import Quarter
+
+
+def _literal(status: OutcomeReturn.Status) -> str:
+    """A return status as an SQL string literal (the values are plain words; checked, not trusted)."""
+    if not re.fullmatch(r"[a-z_]+", status.value):
+        raise ValueError(f"Unexpected status value {status.value!r}")
+    return f"'{status.value}'"
+
+
+_VERIFIED = _literal(OutcomeReturn.Status.VERIFIED)
+_SUBMITTED = _literal(OutcomeReturn.Status.SUBMITTED)
 TRIGGERED_TABLES = ("grants_outcomereturn", "grants_programmetarget")
 _MEASURE_KEY = "(programme_id, measure_id, financial_year)"
 
@@ -33,8 +49,8 @@ _INSERT_MEASURES = (
     "GROUP BY programme_id, measure_id, financial_year) t ON t.programme_id = k.programme_id "
     "AND t.measure_id = k.measure_id AND t.financial_year = k.financial_year "
     "LEFT JOIN (SELECT programme_id, measure_id, financial_year, SUM(1 << (quarter - 1)) AS quarters, "
-    "SUM(CASE WHEN status = 'verified' THEN value END) AS verified, "
-    "SUM(CASE WHEN status = 'submitted' THEN value END) AS submitted FROM grants_outcomereturn "
+    "SUM(CASE WHEN status = {verified} THEN value END) AS verified, "
+    "SUM(CASE WHEN status = {submitted} THEN value END) AS submitted FROM grants_outcomereturn "
     "WHERE {scope} GROUP BY programme_id, measure_id, financial_year) r ON r.programme_id = k.programme_id "
     "AND r.measure_id = k.measure_id AND r.financial_year = k.financial_year "
     "WHERE t.n IS NOT NULL OR r.quarters IS NOT NULL"
@@ -44,15 +60,16 @@ _DELETE_SPEND = "DELETE FROM grants_programmeyearspend WHERE {spend_scope}"
 _INSERT_SPEND = (
     "INSERT INTO grants_programmeyearspend (programme_id, financial_year, verified_spend, counted_spend) "
     "SELECT q.programme_id, q.financial_year, SUM(q.verified), SUM(q.counted) FROM (SELECT programme_id, "
-    "financial_year, MAX(CASE WHEN status = 'verified' THEN spend END) AS verified, "
-    "MAX(CASE WHEN status IN ('verified', 'submitted') THEN spend END) AS counted FROM grants_outcomereturn "
+    "financial_year, MAX(CASE WHEN status = {verified} THEN spend END) AS verified, "
+    "MAX(CASE WHEN status IN ({verified}, {submitted}) THEN spend END) AS counted FROM grants_outcomereturn "
     "WHERE {spend_scope} AND spend IS NOT NULL GROUP BY programme_id, financial_year, quarter) q "
     "GROUP BY q.programme_id, q.financial_year HAVING SUM(q.counted) IS NOT NULL"
 )
 
 
 def _refresh(*, keys: str, scope: str, spend_scope: str, with_spend: bool) -> list[str]:
-    parts = {"keys": keys, "scope": scope, "spend_scope": spend_scope}
+    parts = {"keys": keys, "scope": scope, "spend_scope": spend_scope, "verified": _VERIFIED,
+             "submitted": _SUBMITTED}  # fmt: skip
     statements = [_DELETE_MEASURES, _INSERT_MEASURES] + ([_DELETE_SPEND, _INSERT_SPEND] if with_spend else [])
     return [statement.format(**parts) for statement in statements]
 
@@ -88,8 +105,8 @@ BEGIN
     PERFORM 1 FROM grants_programme WHERE id = pid FOR NO KEY UPDATE;
     SELECT COUNT(*), COALESCE(SUM(target_value), 0), COALESCE(SUM(1 << (quarter - 1)), 0) INTO tn, ttotal, tq
     FROM grants_programmetarget WHERE programme_id = pid AND measure_id = mid AND financial_year = fy;
-    SELECT COALESCE(SUM(1 << (quarter - 1)), 0), SUM(CASE WHEN status = 'verified' THEN value END),
-        SUM(CASE WHEN status = 'submitted' THEN value END) INTO rq, rv, rs
+    SELECT COALESCE(SUM(1 << (quarter - 1)), 0), SUM(CASE WHEN status = {_VERIFIED} THEN value END),
+        SUM(CASE WHEN status = {_SUBMITTED} THEN value END) INTO rq, rv, rs
     FROM grants_outcomereturn WHERE programme_id = pid AND measure_id = mid AND financial_year = fy;
     IF tn = 0 AND rq = 0 THEN
         DELETE FROM grants_measureyeartotal
@@ -105,8 +122,8 @@ BEGIN
     END IF;
     IF with_spend THEN
         SELECT SUM(q.verified), SUM(q.counted) INTO sv, sc
-        FROM (SELECT MAX(CASE WHEN status = 'verified' THEN spend END) AS verified,
-                  MAX(CASE WHEN status IN ('verified', 'submitted') THEN spend END) AS counted
+        FROM (SELECT MAX(CASE WHEN status = {_VERIFIED} THEN spend END) AS verified,
+                  MAX(CASE WHEN status IN ({_VERIFIED}, {_SUBMITTED}) THEN spend END) AS counted
               FROM grants_outcomereturn WHERE programme_id = pid AND financial_year = fy AND spend IS NOT NULL
               GROUP BY quarter) q;
         IF sc IS NULL THEN
@@ -261,3 +278,70 @@ def ensure_installed(connection=default_connection) -> bool:
     install(connection)
     rebuild(connection)
     return True
+
+
+# --- reading the totals: the value-for-money engine's inputs ----------------------------------
+
+# The engine's totals in SQL, from the per-year totals the database keeps (grants.totals). Only
+# placeholders ("%s" lists), the ORM's own SQL for the programme sub-query and SQL fragments of
+# this module are interpolated; every value is a query parameter.
+_SCOPE = "s.programme_id IN ({ids}) AND s.financial_year IN ({years})"
+# Quarters with a target that have ended and have no return of any status; each year's quarters
+# are four bits (Q1 = 1), so the count is the four bits added up. {ended} is 15 (all four) or a
+# CASE naming the years not yet over.
+_GAP = "(s.target_quarters & ~s.return_quarters & {ended})"
+_BITS = "((g & 1) + ((g >> 1) & 1) + ((g >> 2) & 1) + ((g >> 3) & 1))"
+_ACHIEVED = {
+    False: "s.verified_total",
+    # NULL only where neither status has a return, as a SUM over the returns would be.
+    True: "COALESCE(s.verified_total + s.submitted_total, s.verified_total, s.submitted_total)",
+}
+# Sums in double precision: the engine works in float64, and a float sum has a small fixed state
+# where a numeric one grows (it spilled to disk over 10,000 programmes).
+_MEASURES_SQL = (
+    "SELECT programme_id, measure_id, SUM(target), SUM(achieved), SUM({bits}) FROM (SELECT s.programme_id, "
+    "s.measure_id, s.target_count, CAST(s.target_total AS {real}) AS target, CAST({achieved} AS {real}) "
+    "AS achieved, {gap} AS g FROM grants_measureyeartotal s WHERE {scope}) y "
+    "GROUP BY programme_id, measure_id HAVING SUM(target_count) > 0 OR SUM(achieved) IS NOT NULL"
+)
+_SPEND_SQL = (
+    "SELECT s.programme_id, SUM(CAST(s.{spend} AS {real})) FROM grants_programmeyearspend s "
+    "WHERE {scope} GROUP BY s.programme_id HAVING COUNT(s.{spend}) > 0"
+)
+
+
+def engine_totals(
+    programmes: QuerySet[Programme], *, years: list[str], today, include_submitted: bool
+) -> tuple[list[tuple], list[tuple]]:
+    """The value-for-money engine's totals for `programmes` over `years`, read from the kept totals
+    in two grouped queries: rows of (programme, measure, target, achieved, missing returns) and of
+    (programme, spend). `achieved` counts submitted returns too when include_submitted."""
+    ids_sql, ids_params = programmes.order_by().values("id").query.sql_with_params()
+    # Years not yet over, with the quarters of each that have ended.
+    running = {year: ended for year in years if (ended := _ended_quarters(year, today)) != 0b1111}
+    ended_sql = f"(CASE s.financial_year {' '.join(['WHEN %s THEN %s'] * len(running))} ELSE 15 END)"
+    parts = {
+        "real": "double precision" if default_connection.vendor == "postgresql" else "REAL",
+        "scope": _SCOPE.format(ids=ids_sql, years=_placeholders(years)),
+        "achieved": _ACHIEVED[include_submitted],
+        "gap": _GAP.format(ended=ended_sql if running else "15"),
+        "bits": _BITS,
+        "spend": "counted_spend" if include_submitted else "verified_spend",
+    }
+    scope_params = [*ids_params, *years]
+    with default_connection.cursor() as cursor:
+        ended_params = [value for item in running.items() for value in item]
+        cursor.execute(_MEASURES_SQL.format(**parts), [*ended_params, *scope_params])
+        measure_rows = cursor.fetchall()
+        cursor.execute(_SPEND_SQL.format(**parts), scope_params)
+        spend_rows = cursor.fetchall()
+    return measure_rows, spend_rows
+
+
+def _ended_quarters(year: str, today) -> int:
+    """The year's quarters that ended before `today`, as four bits."""
+    return sum(1 << (quarter - 1) for quarter in (1, 2, 3, 4) if Quarter.of(year, quarter).end < today)
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))

@@ -1,23 +1,27 @@
-"""Web pages for the portfolio: dashboard, programmes, priorities."""
+"""Web pages for grants: programmes, outcome returns, finance (budgets, payments by results)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from grants import views, views_indicators, views_returns
+from grants.views import finance, programmes, returns
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("programmes/", views.programme_list, name="programme-list"),
-    path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
-    path("priorities/<int:pk>/", views.priority_detail, name="priority-detail"),
-    path("indicators/", views_indicators.indicator_list, name="indicator-list"),
-    path("indicators/<int:pk>/", views_indicators.indicator_detail, name="indicator-detail"),
-    path("returns/", views_returns.returns_overview, name="returns"),
-    path("returns/new/", views_returns.return_new, name="return-new"),
-    path("returns/upload/", views_returns.returns_upload, name="returns-upload"),
-    path("returns/upload/template.xlsx", views_returns.returns_template, name="returns-template"),
-    path("returns/queue/", views_returns.returns_queue, name="returns-queue"),
-    path("returns/<int:pk>/edit/", views_returns.return_edit, name="return-edit"),
-    path("returns/<int:pk>/verify/", views_returns.return_verify, name="return-verify"),
-    path("returns/<int:pk>/query/", views_returns.return_query, name="return-query"),
-    path("", include("grants.urls_finance")),
+    path("programmes/", programmes.programme_list, name="programme-list"),
+    path("programmes/export.<str:fmt>", programmes.programmes_export, name="programmes-export"),
+    path("programmes/<int:pk>/", programmes.programme_detail, name="programme-detail"),
+    path("returns/", returns.returns_overview, name="returns"),
+    path("returns/export.<str:fmt>", returns.returns_export, name="returns-export"),
+    path("returns/new/", returns.return_new, name="return-new"),
+    path("returns/upload/", returns.returns_upload, name="returns-upload"),
+    path("returns/upload/template.xlsx", returns.returns_template, name="returns-template"),
+    path("returns/queue/", returns.returns_queue, name="returns-queue"),
+    path("returns/<int:pk>/edit/", returns.return_edit, name="return-edit"),
+    path("returns/<int:pk>/verify/", returns.return_verify, name="return-verify"),
+    path("returns/<int:pk>/query/", returns.return_query, name="return-query"),
+    path("finance/budgets/", finance.budgets, name="finance-budgets"),
+    path("finance/budgets/<int:pk>/", finance.stream_budget, name="finance-stream"),
+    path("finance/payments/", finance.pbr_portfolio, name="finance-payments"),
+    path(
+        "finance/programmes/<int:pk>/payments/", finance.programme_payments, name="finance-programme-payments"
+    ),
+    path("finance/payments/<int:pk>/reverse/", finance.payment_reverse, name="finance-payment-reverse"),
 ]

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import Role
 from grants import models as g
-from grants.roles import Role
 from outcomes import models as o
 
 PASSWORD = "test-pass-123!"

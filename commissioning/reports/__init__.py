@@ -1,6 +1,9 @@
-"""Reports as pure layout: each module takes figures already gathered (see
-commissioning.report_selectors) and returns a document's bytes. Nothing here reads the database
-or knows about HTTP.
+"""The funding review: everything of it in one place.
 
-    from commissioning.reports.funding_review import render
+    selectors.py   gathers the figures for a scope (a review round, a funding stream, a year)
+    services.py    requests, runs and purges report jobs
+    views.py, urls.py   the finance officers' pages
+    content.py     the review's content as plain data
+    pdf/           pure layout: document, sections and charts, flowables and fonts; nothing there
+                   reads the database or knows about HTTP
 """

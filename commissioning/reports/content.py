@@ -1,5 +1,5 @@
-"""What a funding review says, as plain values: gathered by commissioning.report_selectors,
-laid out by commissioning.reports.funding_review. Money is Decimal GBP (pence), ratios floats."""
+"""What a funding review says, as plain values: gathered by commissioning.reports.selectors,
+laid out by commissioning.reports.pdf.document. Money is Decimal GBP (pence), ratios floats."""
 
 from __future__ import annotations
 

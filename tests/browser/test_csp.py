@@ -31,7 +31,6 @@ EXCLUDED = {
     "admin:jsi18n": "JavaScript, loaded by the admin pages that use it",
     "admin:autocomplete": "JSON for the admin's autocomplete widgets",
     "admin:password_change_done": "only shown after a password change (a POST)",
-    "bench-insert": "benchmark-only endpoint (YARDSTICK_BENCH=1), POST only",
 }
 
 # Console errors Chromium logs that are no fault of a page.
@@ -351,5 +350,5 @@ def test_every_named_page_is_covered(demo_loaded):
     _, unresolved, _ = pages_for(admin)
     assert not unresolved, "Pages the CSP sweep cannot reach:\n" + "\n".join(unresolved)
     names = {p.name for p in named_patterns()}
-    stale = sorted(set(EXCLUDED) - names - {"bench-insert"})
+    stale = sorted(set(EXCLUDED) - names)
     assert not stale, f"EXCLUDED names no longer in the URLconf: {stale}"

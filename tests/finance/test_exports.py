@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.files import spreadsheets
 from grants.models import OutcomeReturn, Programme
-from outcomes import spreadsheets
 from tests.factories import OutcomeReturnFactory, ProgrammeFactory
 from tests.finance.conftest import login
 

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from commissioning import services
 from commissioning.models import ReportJob
-from commissioning.report_services import report_run
+from commissioning.reports.services import report_run
+from core.formatting import gbp
 from grants.models import OutcomeReturn
-from outcomes.money import gbp
 from tests.factories import OutcomeReturnFactory, ProgrammeFactory, ProgrammeTargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_job_failure_is_recorded(finance, review_round, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("commissioning.report_services.render", broken)
+    monkeypatch.setattr("commissioning.reports.services.render", broken)
     report_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED and "disk full" in job.error
@@ -257,8 +257,8 @@ def test_job_failure_is_recorded(finance, review_round, monkeypatch):
 def test_large_review_splits_tables_with_repeated_headers(finance, django_assert_max_num_queries):
     """120 programmes: the ranked table runs over several pages, each starting with its header row;
     the number of queries does not grow with the number of programmes."""
-    from commissioning.report_selectors import funding_review, resolve_scope
-    from commissioning.reports.funding_review import render
+    from commissioning.reports.pdf.document import render
+    from commissioning.reports.selectors import funding_review, resolve_scope
     from tests.factories import FundingStreamFactory, OutcomeMeasureFactory
 
     stream = FundingStreamFactory(budget=Decimal("99000000"))

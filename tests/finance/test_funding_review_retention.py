@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from commissioning.models import ReportJob
-from commissioning.report_services import purge_reports, report_run
+from commissioning.reports.services import purge_reports, report_run
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_purge_is_race_safe_and_an_expired_job_is_not_rebuilt(jobs, monkeypatch)
     def never(*args, **kwargs):
         raise AssertionError("an expired job is not built again")
 
-    monkeypatch.setattr("commissioning.report_services.render", never)
+    monkeypatch.setattr("commissioning.reports.services.render", never)
     report_run(job_id=jobs["old"].pk)
     assert ReportJob.objects.get(pk=jobs["old"].pk).status == ReportJob.Status.EXPIRED
 

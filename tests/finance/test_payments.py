@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from grants import selectors, services
 from grants.models import OutcomeReturn, Payment, Programme
 from grants.payments import VerifiedOutcome, fee_shares, schedule
-from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from tests.factories import (
     OutcomeMeasureFactory,
     OutcomeReturnFactory,

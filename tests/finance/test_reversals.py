@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from audit.selectors import AuditFilter, AuditLog
+from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from grants import selectors, services
 from grants.models import Payment
-from outcomes.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from tests.finance.conftest import login, post_at_once
 
 pytestmark = pytest.mark.django_db

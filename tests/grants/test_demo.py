@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from accounts.roles import Role, roles_of
 from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
-from grants.roles import Role, roles_of
 from outcomes.models import Indicator, OutcomeMeasure, Plan, PriorityAction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_demo")]

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.errors import ValidationFailed
+from core.files.uploads import json_depth
 from grants.models import OutcomeReturn, Programme
 from grants.returns_excel import HEADERS
-from outcomes.errors import ValidationFailed
-from outcomes.uploads import json_depth
 
 pytestmark = pytest.mark.django_db
 SHEET = "xl/worksheets/sheet1.xml"
@@ -113,7 +113,7 @@ def test_many_rows_stop_at_the_row_limit_without_reading_the_rest(client, provid
     response, seconds = upload(client, provider, content)
     assert_refused(response, seconds, "Missing column(s)")  # the header row is all it reads
     assert seconds < 3, f"{seconds:.1f}s: the sheet was parsed in full before its first row"
-    from outcomes.uploads import xlsx_rows
+    from core.files.uploads import xlsx_rows
 
     started = time.monotonic()
     with pytest.raises(ValidationFailed, match="more than 5,000 rows"):

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.db.compiled import CompiledQuery
 from grants.models import Programme
-from outcomes.compiled import CompiledQuery
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_a_parameter_used_twice_is_refused():
 
 
 def test_instances_take_their_columns_in_any_order():
-    from outcomes.compiled import instance
+    from core.db.compiled import instance
 
     programme = ProgrammeFactory(reference="C-3")
     names = ["provider_id", "end_date", "id", "reference"]

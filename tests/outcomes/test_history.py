@@ -7,8 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.db.history import insert_with_history
 from grants.models import OutcomeReturn
-from outcomes.history import insert_with_history
 from tests.factories import ProgrammeTargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

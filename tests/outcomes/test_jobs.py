@@ -1,9 +1,9 @@
-"""outcomes.jobs: inline without a queue, stored for the worker with the database backend."""
+"""core.jobs: inline without a queue, stored for the worker with the database backend."""
 
 import pytest
 from django.test import override_settings
 
-from outcomes import jobs
+from core import jobs
 
 CALLS: list[dict] = []
 

@@ -4,8 +4,8 @@ in the queue or half-built for more than a day as failed. Run daily from cron; s
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commissioning.report_services import purge_reports, retention_days
-from outcomes.errors import ValidationFailed
+from commissioning.reports.services import purge_reports, retention_days
+from core.errors import ValidationFailed
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ValidationFailed
+from core.files.uploads import parse_json
 from grants.giving360 import import_package
-from outcomes.errors import ValidationFailed
-from outcomes.uploads import parse_json
 
 
 class Command(BaseCommand):

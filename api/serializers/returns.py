@@ -1,0 +1,69 @@
+"""Serializers for outcome returns. Serializers validate shape; services decide."""
+
+from rest_framework import serializers
+
+from api.fields import FinancialYearField, StrictFieldsMixin
+from grants.models import OutcomeReturn
+from outcomes.periods import QUARTER_CHOICES
+
+
+class ReturnSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    measure = serializers.IntegerField(source="measure_id", read_only=True)
+    financial_year = serializers.CharField(
+        read_only=True, help_text=OutcomeReturn._meta.get_field("financial_year").help_text
+    )
+    quarter = serializers.ChoiceField(choices=QUARTER_CHOICES, read_only=True)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    spend = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    notes = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=OutcomeReturn.Status.choices, read_only=True)
+    revision = serializers.IntegerField(read_only=True)
+    late = serializers.BooleanField(source="is_late", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    query_reason = serializers.CharField(read_only=True)
+
+
+class ReturnCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1)
+    measure = serializers.IntegerField(min_value=1)
+    financial_year = FinancialYearField()
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spend = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class ReturnAmendSerializer(StrictFieldsMixin, serializers.Serializer):
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    spend = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ReturnQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReturnBulkErrorSerializer(serializers.Serializer):
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False, help_text="Set instead when the body is not valid JSON.")
+    errors = serializers.DictField(
+        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        required=False,
+        help_text="Errors keyed by item index in the request list (absent when the body is not a list).",
+    )
+
+
+class ReturnRevisionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    status = serializers.CharField()
+    value = serializers.CharField()
+    spend = serializers.CharField(allow_null=True)
+    changed_by = serializers.CharField(allow_null=True)
+    changed_at = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changes = serializers.DictField(help_text="Field name → {from, to}.")

@@ -1,0 +1,1 @@
+"""Pure layout of the funding review PDF: document (the story), charts, flowables, fonts, layout."""

@@ -1,0 +1,41 @@
+"""Load the Safer Southwark demo data: idempotent, one transaction, prints what it did."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from commissioning import demo as commissioning_demo
+from grants import demo as grants_demo
+from outcomes import demo as outcomes_demo
+
+# Each app's loader, lowest layer first: grants' programmes need outcomes' measures, and
+# commissioning's review round needs the programmes.
+LOADERS = (outcomes_demo.load, grants_demo.load, commissioning_demo.load)
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the Safer Southwark Partnership demo data and demo accounts."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Load even with DEBUG off (never on a live system)."
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        allowed = settings.DEBUG or settings.YARDSTICK.get("ALLOW_DEMO_DATA") or force
+        if not allowed:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: demo accounts share a published password. "
+                "Set ALLOW_DEMO_DATA=true or pass --force if this really is a demonstration system."
+            )
+        totals: Counter = Counter()
+        with transaction.atomic():
+            for loader in LOADERS:
+                totals.update(loader(log=self.stdout.write) or {})
+        if totals:
+            made = ", ".join(f"{n} {model}" for model, n in sorted(totals.items()))
+            self.stdout.write(self.style.SUCCESS(f"Created {made}."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data already up to date; nothing new created."))

@@ -1,0 +1,108 @@
+"""Pages that draw on several apps: the home page (the plan's priorities with their programmes and
+indicators), a priority's page, and indicator tracking (every indicator with its latest RAG
+status; one indicator's years, trend chart and contributing programmes)."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from dashboard import selectors
+from grants import selectors as grants_selectors
+from grants.models import Programme
+from outcomes.indicator_status import ALL_CODES, latest_status, trend_series, year_statuses
+from outcomes.models import Priority
+from outcomes.selectors import current_plan, plan_priorities
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in ALL_CODES else ""
+    every = selectors.indicator_rows()
+    rows = [r for r in every if r["status"].code == status] if status else every
+    return render(
+        request,
+        "dashboard/indicators/list.html",
+        {
+            "rows": rows,
+            "counts": selectors.status_counts(every),
+            "total": len(every),
+            "status": status,
+            "statuses": ALL_CODES,
+        },
+    )
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicators_for_tracking().filter(pk=pk).first()
+    if indicator is None:
+        raise Http404("There is no indicator with that number.")
+    years = year_statuses(indicator)
+    return render(
+        request,
+        "dashboard/indicators/detail.html",
+        {
+            "indicator": indicator,
+            "tolerance_percent": indicator.tolerance * 100,
+            "years": years,
+            "chart": trend_series(indicator, years),
+            "contributions": selectors.contributing_programmes(request.user, indicator),
+            "measures": list(indicator.measures.order_by("name")),
+        },
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    plan = current_plan()
+    rows = []
+    if plan is not None:
+        programmes = list(grants_selectors.programme_list(request.user))
+        by_priority: dict[int, list[Programme]] = defaultdict(list)
+        for programme in programmes:
+            for link in programme.programme_priorities.all():
+                by_priority[link.priority_id].append(programme)
+        for priority in plan_priorities(plan):
+            linked = by_priority.get(priority.id, [])
+            rows.append(
+                {
+                    "priority": priority,
+                    "programmes": linked,
+                    "total_award": sum((p.award_amount for p in linked), Decimal("0")),
+                    "indicators": [(i, *latest_status(i)) for i in priority.indicators.all()],
+                }
+            )
+        portfolio_total = sum((p.award_amount for p in programmes), Decimal("0"))
+    else:
+        programmes, portfolio_total = [], Decimal("0")
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "programme_count": len(programmes),
+            "portfolio_total": portfolio_total,
+        },
+    )
+
+
+@login_required
+def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_object_or_404(Priority.objects.select_related("plan").prefetch_related("actions"), pk=pk)
+    programmes = grants_selectors.programme_list(request.user).filter(programme_priorities__priority=priority)
+    indicators = [(i, *latest_status(i)) for i in priority.indicators.prefetch_related("years")]
+    return render(
+        request,
+        "dashboard/priority_detail.html",
+        {
+            "priority": priority,
+            "programmes": programmes,
+            "total_award": grants_selectors.total_award(programmes),
+            "indicators": indicators,
+        },
+    )

@@ -1,0 +1,54 @@
+"""Reads shaped for pages and endpoints, by subject: programmes, returns, history, budgets,
+payments. One query per list, narrowed to what a user may see; `<thing>_get_visible(*, user, pk)`
+is the one way to fetch an object a user may see. Callers may import from the subject modules or
+from this package."""
+
+from grants.selectors.budgets import (
+    BudgetLine,
+    paid_by_programme,
+    spend_by_programme,
+    stream_budget,
+    stream_budgets,
+    stream_programmes,
+)
+from grants.selectors.history import programme_history
+from grants.selectors.payments import (
+    payment_schedule,
+    payment_schedules,
+    payments_visible_to,
+    pbr_programmes_visible_to,
+    programme_payments,
+)
+from grants.selectors.programmes import (
+    organisations_visible_to,
+    programme_detail,
+    programme_list,
+    programmes_visible_to,
+    targets_by_year,
+    total_award,
+)
+from grants.selectors.returns import return_slots, returns_awaiting_review, returns_visible_to
+
+__all__ = [
+    "BudgetLine",
+    "organisations_visible_to",
+    "paid_by_programme",
+    "payment_schedule",
+    "payment_schedules",
+    "payments_visible_to",
+    "pbr_programmes_visible_to",
+    "programme_detail",
+    "programme_history",
+    "programme_list",
+    "programme_payments",
+    "programmes_visible_to",
+    "return_slots",
+    "returns_awaiting_review",
+    "returns_visible_to",
+    "spend_by_programme",
+    "stream_budget",
+    "stream_budgets",
+    "stream_programmes",
+    "targets_by_year",
+    "total_award",
+]

@@ -1,0 +1,72 @@
+"""Reads of payments by results: payments a user may see, each programme's payment schedule."""
+
+from django.db.models import QuerySet, Sum
+
+from grants.models import (
+    OutcomeReturn,
+    Payment,
+    Programme,
+    ProgrammeTarget,
+)
+from grants.payments import Schedule, VerifiedOutcome, schedule
+from grants.selectors.programmes import programmes_visible_to
+
+
+def payments_visible_to(user) -> QuerySet[Payment]:
+    return Payment.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def programme_payments(programme: Programme) -> QuerySet[Payment]:
+    """A programme's payments and reversals, newest first, each with who recorded it and (for a
+    reversed payment) its reversal: one query."""
+    return programme.payments.select_related(
+        "recorded_by", "reversal", "reversal__recorded_by", "reverses"
+    ).order_by("-paid_on", "-id")
+
+
+def pbr_programmes_visible_to(user) -> QuerySet[Programme]:
+    return programmes_visible_to(user).filter(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS)
+
+
+def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
+    """The payment-by-results schedule of each programme, in three queries for any number."""
+    programmes = list(programmes)
+    ids = [p.pk for p in programmes]
+    tariffs: dict[int, dict] = {pk: {} for pk in ids}
+    for pid, mid, fy, q, tariff in ProgrammeTarget.objects.filter(programme_id__in=ids).values_list(
+        "programme_id", "measure_id", "financial_year", "quarter", "tariff"
+    ):
+        tariffs[pid][(mid, fy, q)] = tariff
+    verified: dict[int, list] = {pk: [] for pk in ids}
+    for pid, mid, name, fy, q, value in (
+        OutcomeReturn.objects.filter(programme_id__in=ids, status=OutcomeReturn.Status.VERIFIED)
+        .order_by()
+        .values_list("programme_id", "measure_id", "measure__name", "financial_year", "quarter", "value")
+    ):
+        verified[pid].append(VerifiedOutcome(mid, name, fy, q, value))
+    paid: dict[int, dict] = {pk: {} for pk in ids}
+    for pid, fy, q, total in (
+        Payment.objects.filter(programme_id__in=ids)
+        .order_by()
+        .values("programme_id", "financial_year", "quarter")
+        .annotate(total=Sum("amount"))
+        .values_list("programme_id", "financial_year", "quarter", "total")
+    ):
+        paid[pid][(fy, q)] = total
+    return {
+        p.pk: schedule(
+            start=p.start_date,
+            end=p.end_date,
+            award=p.award_amount,
+            service_fee=p.service_fee,
+            tariffs=tariffs[p.pk],
+            verified=verified[p.pk],
+            paid=paid[p.pk],
+            today=today,
+        )
+        for p in programmes
+    }
+
+
+def payment_schedule(programme: Programme, *, today) -> Schedule:
+    return payment_schedules([programme], today=today)[programme.pk]

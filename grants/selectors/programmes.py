@@ -1,0 +1,78 @@
+"""Reads of programmes, organisations and targets: one query per list, narrowed to what a user may see."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from accounts.roles import is_provider, is_staff_role
+from grants.models import (
+    Organisation,
+    Programme,
+    ProgrammePriority,
+)
+from grants.permissions import member_organisation_ids
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    """Every programme for partnership staff; a provider's own organisations' otherwise."""
+    programmes = Programme.objects.all()
+    if is_staff_role(user):
+        return programmes
+    if is_provider(user):
+        return programmes.filter(provider_id__in=member_organisation_ids(user))
+    return programmes.none()
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    if is_staff_role(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(id__in=member_organisation_ids(user))
+
+
+def programme_list(user) -> QuerySet[Programme]:
+    """Programmes with what a list shows (provider, stream, primary priority) in one query each."""
+    return (
+        programmes_visible_to(user)
+        .select_related("provider", "funding_stream")
+        .prefetch_related(
+            Prefetch(
+                "programme_priorities",
+                queryset=ProgrammePriority.objects.select_related("priority"),
+            )
+        )
+    )
+
+
+def programme_detail(user) -> QuerySet[Programme]:
+    return (
+        programme_list(user)
+        .select_related("funding_stream__funder", "evidence_grade")
+        .prefetch_related("themes", "wards", "targets__measure")
+    )
+
+
+def total_award(programmes: QuerySet[Programme]) -> Decimal:
+    return programmes.aggregate(total=Sum("award_amount"))["total"] or Decimal("0")
+
+
+def targets_by_year(programme: Programme) -> list[dict]:
+    """A programme's targets grouped by financial year and measure, quarters side by side."""
+    table: dict[tuple[str, int], dict] = {}
+    for target in programme.targets.all():
+        key = (target.financial_year, target.measure_id)
+        row = table.setdefault(
+            key,
+            {
+                "financial_year": target.financial_year,
+                "measure": target.measure,
+                "quarters": {1: None, 2: None, 3: None, 4: None},
+                "total": Decimal("0"),
+                "tariff": target.tariff,
+            },
+        )
+        row["quarters"][target.quarter] = target.target_value
+        row["total"] += target.target_value
+    rows = sorted(table.values(), key=lambda r: (r["financial_year"], r["measure"].name))
+    for row in rows:
+        row["quarter_values"] = [row["quarters"][q] for q in (1, 2, 3, 4)]
+    return rows

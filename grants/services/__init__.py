@@ -1,0 +1,41 @@
+"""Writes and workflows for grants, by subject: returns, programmes (and targets), payments,
+budgets (the award-against-budget checks).
+
+Every service takes the acting user, checks permission and validity under the row lock it
+depends on, runs in a transaction, records history with the user, and raises a core.errors
+domain error a person can act on. The API, the web forms, the admin, imports and the demo
+loader call these same functions, so each rule is written once. Callers may import from the
+subject modules or, as most do, from this package.
+"""
+
+from grants.services.payments import REVERSAL_REASON_MAX, payment_prepare, payment_record, payment_reverse
+from grants.services.programmes import programme_create, programme_update, target_delete, target_save
+from grants.services.returns import (
+    MAX_BULK_RETURNS,
+    ReturnInput,
+    return_amend,
+    return_history,
+    return_query,
+    return_submit,
+    return_verify,
+    returns_bulk_submit,
+)
+
+__all__ = [
+    "MAX_BULK_RETURNS",
+    "REVERSAL_REASON_MAX",
+    "ReturnInput",
+    "payment_prepare",
+    "payment_record",
+    "payment_reverse",
+    "programme_create",
+    "programme_update",
+    "return_amend",
+    "return_history",
+    "return_query",
+    "return_submit",
+    "return_verify",
+    "returns_bulk_submit",
+    "target_delete",
+    "target_save",
+]

@@ -1,0 +1,151 @@
+"""Writes for programmes, their priorities and their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+
+from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
+from grants.permissions import (
+    can_change_programme,
+    can_view_programme,
+)
+from grants.services._common import check_within_dates, parse_quarter, save_with_history, validate
+from grants.services.budgets import check_stream_capacity
+from outcomes.models import OutcomeMeasure, Priority
+
+
+def programme_create(
+    *,
+    user,
+    fields: dict,
+    priority_ids: list[int],
+    primary_priority_id: int,
+    theme_ids: Iterable[int] = (),
+    ward_ids: Iterable[int] = (),
+) -> Programme:
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can create programmes.")
+    with transaction.atomic():
+        programme = Programme(**fields)
+        _check_award(programme)
+        validate(programme)
+        save_with_history(programme, user)
+        programme.themes.set(theme_ids)
+        programme.wards.set(ward_ids)
+        _set_priorities(programme, priority_ids, primary_priority_id, user)
+        return programme
+
+
+def programme_update(
+    *,
+    user,
+    programme: Programme,
+    fields: dict,
+    priority_ids: list[int] | None = None,
+    primary_priority_id: int | None = None,
+    theme_ids=None,
+    ward_ids=None,
+) -> Programme:
+    if not can_view_programme(user, programme):
+        raise NotFound("No programme with that id is visible to you.")
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can change programmes.")
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        for name, value in fields.items():
+            setattr(programme, name, value)
+        _check_award(programme)
+        validate(programme)
+        save_with_history(programme, user)
+        if theme_ids is not None:
+            programme.themes.set(theme_ids)
+        if ward_ids is not None:
+            programme.wards.set(ward_ids)
+        if priority_ids is not None or primary_priority_id is not None:
+            current = list(programme.programme_priorities.values_list("priority_id", "is_primary"))
+            ids = priority_ids if priority_ids is not None else [pid for pid, _ in current]
+            primary = primary_priority_id or next((pid for pid, is_p in current if is_p), None)
+            _set_priorities(programme, ids, primary, user)
+        return programme
+
+
+def target_save(
+    *,
+    user,
+    programme: Programme,
+    measure: OutcomeMeasure,
+    financial_year: str,
+    quarter: int,
+    target_value: Decimal,
+    tariff: Decimal | None = None,
+) -> tuple[ProgrammeTarget, bool]:
+    """Create or change the target for one measure and quarter. Returns (target, created)."""
+    _require_change(user, programme)
+    check_within_dates(parse_quarter(financial_year, quarter), programme)
+    with transaction.atomic():
+        target = ProgrammeTarget.objects.filter(
+            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+        ).first() or ProgrammeTarget(
+            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+        )
+        created = target.pk is None
+        target.target_value, target.tariff = target_value, tariff
+        validate(target)
+        save_with_history(target, user)
+        return target, created
+
+
+def target_delete(*, user, target: ProgrammeTarget) -> None:
+    _require_change(user, target.programme)
+    if OutcomeReturn.objects.filter(
+        programme_id=target.programme_id,
+        measure_id=target.measure_id,
+        financial_year=target.financial_year,
+        quarter=target.quarter,
+    ).exists():
+        raise Conflict(
+            "A return has been submitted against this target, so it cannot be deleted; change it instead."
+        )
+    with transaction.atomic():
+        target._history_user = user
+        target.delete()
+
+
+def _require_change(user, programme: Programme) -> None:
+    if not can_view_programme(user, programme):
+        raise NotFound("No programme with that id is visible to you.")
+    if not can_change_programme(user):
+        raise NotPermitted("Only commissioners can change programmes and targets.")
+
+
+def _set_priorities(programme: Programme, priority_ids: list[int], primary_id: int | None, user) -> None:
+    if primary_id is None:
+        raise ValidationFailed(
+            {"primary_priority": ["Choose the one priority this programme mainly serves."]}
+        )
+    ids = list(dict.fromkeys([primary_id, *(priority_ids or [])]))
+    found = set(Priority.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [str(i) for i in ids if i not in found]:
+        raise ValidationFailed({"priorities": [f"No priority with id {', '.join(missing)}."]})
+    for link in programme.programme_priorities.exclude(priority_id__in=ids):
+        link._history_user = user
+        link.delete()
+    # Demote the old primary first: the database allows only one primary at a time.
+    for link in programme.programme_priorities.filter(is_primary=True).exclude(priority_id=primary_id):
+        link.is_primary = False
+        save_with_history(link, user)
+    existing = {link.priority_id: link for link in programme.programme_priorities.all()}
+    for pid in ids:
+        link = existing.get(pid) or ProgrammePriority(programme=programme, priority_id=pid)
+        if link.pk is None or link.is_primary != (pid == primary_id):
+            link.is_primary = pid == primary_id
+            save_with_history(link, user)
+
+
+def _check_award(programme: Programme) -> None:
+    """An award may not take its funding stream's awards past the stream's budget."""
+    check_stream_capacity(programme)

@@ -1,0 +1,195 @@
+"""Web pages for finance: funding stream budgets and payments by results."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.roles import is_staff_role
+from core.errors import Conflict, DomainError
+from core.forms import add_domain_error
+from grants import selectors, services
+from grants.forms import PaymentForm, PaymentReverseForm
+from grants.models import FundingStream, Programme
+from grants.permissions import can_record_payment
+from outcomes.periods import Quarter
+
+ZERO = Decimal("0")
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff_role(request.user):
+        raise PermissionDenied("Budgets cover every provider, so they are for partnership staff.")
+
+
+# --- budgets ----------------------------------------------------------------------------------
+
+
+@login_required
+def budgets(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    years = list(
+        FundingStream.objects.order_by("-financial_year").values_list("financial_year", flat=True).distinct()
+    )
+    year = request.GET.get("year", "")
+    streams = FundingStream.objects.select_related("funder").order_by("-financial_year", "name")
+    if year:
+        streams = streams.filter(financial_year=year)
+    streams = list(streams)
+    lines = selectors.stream_budgets(streams)
+    rows = [{"stream": s, "line": lines[s.pk]} for s in streams]
+    totals = {
+        key: sum((getattr(r["line"], key) for r in rows), ZERO)
+        for key in ("budget", "awarded", "available", "spent", "paid")
+    }
+    return render(
+        request,
+        "grants/finance/budgets.html",
+        {"rows": rows, "totals": totals, "years": years, "year": year},
+    )
+
+
+@login_required
+def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    stream = FundingStream.objects.select_related("funder").filter(pk=pk).first()
+    if stream is None:
+        raise Http404("There is no funding stream with that number.")
+    line, programmes = selectors.stream_budget(stream)
+    return render(
+        request, "grants/finance/stream.html", {"stream": stream, "line": line, "programmes": programmes}
+    )
+
+
+# --- payments by results -------------------------------------------------------------------------
+
+
+@login_required
+def pbr_portfolio(request: HttpRequest) -> HttpResponse:
+    programmes = list(
+        selectors.pbr_programmes_visible_to(request.user)
+        .select_related("provider", "funding_stream")
+        .order_by("reference")
+    )
+    form = None
+    if can_record_payment(request.user):
+        form = PaymentForm(
+            request.POST or None,
+            programmes=selectors.pbr_programmes_visible_to(request.user).order_by("reference"),
+            initial=_payment_initial(request),
+        )
+        recorded = request.method == "POST" and form.is_valid()
+        if recorded and _record(request, form, form.cleaned_data["programme"]):
+            return redirect(request.get_full_path())
+    elif request.method == "POST":
+        raise PermissionDenied("Only finance officers can record payments.")
+    schedules = selectors.payment_schedules(programmes, today=timezone.localdate())
+    rows = [{"programme": p, "schedule": schedules[p.pk]} for p in programmes]
+    totals = {
+        key: sum((getattr(r["schedule"], key) for r in rows), ZERO)
+        for key in ("total_due", "due_to_date", "paid", "outstanding")
+    }
+    return render(request, "grants/finance/pbr.html", {"rows": rows, "totals": totals, "form": form})
+
+
+@login_required
+def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = (
+        selectors.programmes_visible_to(request.user)
+        .select_related("provider", "funding_stream")
+        .filter(pk=pk)
+        .first()
+    )
+    if programme is None:
+        raise Http404("No programme with that number is visible to you.")
+    is_pbr = programme.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS
+    form = None
+    if is_pbr and can_record_payment(request.user):
+        form = PaymentForm(
+            request.POST or None,
+            programmes=Programme.objects.filter(pk=programme.pk),
+            initial={"programme": programme.pk, **_payment_initial(request)},
+        )
+        if request.method == "POST" and form.is_valid() and _record(request, form, programme):
+            return redirect("finance-programme-payments", pk=programme.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("Only finance officers can record payments.")
+    return render(
+        request,
+        "grants/finance/programme_payments.html",
+        {
+            "programme": programme,
+            "is_pbr": is_pbr,
+            "schedule": selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None,
+            "payments": selectors.programme_payments(programme),
+            "form": form,
+            "can_reverse": can_record_payment(request.user),
+        },
+    )
+
+
+@login_required
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a payment recorded in error: a form asking why (also shown inline on the
+    programme's payments page), then a linked reversal; the payment itself is kept."""
+    payment = (
+        selectors.payments_visible_to(request.user)
+        .select_related("programme", "programme__provider", "recorded_by", "reversal", "reverses")
+        .filter(pk=pk)
+        .first()
+    )
+    if payment is None:
+        raise Http404("No payment with that number is visible to you.")
+    if not can_record_payment(request.user):
+        raise PermissionDenied("Only finance officers can reverse payments.")
+    form = PaymentReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.payment_reverse(
+                user=request.user, payment=payment, reason=form.cleaned_data["reason"]
+            )
+        except Conflict as exc:  # reversed meanwhile, or a reversal: the page now says which
+            messages.error(request, exc.message)
+            return redirect("finance-payment-reverse", pk=payment.pk)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Payment reversed: {reversal}.")
+            return redirect("finance-programme-payments", pk=payment.programme_id)
+    return render(request, "grants/finance/payment_reverse.html", {"payment": payment, "form": form})
+
+
+def _payment_initial(request: HttpRequest) -> dict:
+    current = Quarter.containing(timezone.localdate())
+    initial = {
+        "financial_year": current.financial_year.label,
+        "quarter": current.number,
+        "paid_on": timezone.localdate(),
+    }
+    for key in ("programme", "financial_year", "quarter"):
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    return initial
+
+
+def _record(request: HttpRequest, form: PaymentForm, programme: Programme) -> bool:
+    data = form.cleaned_data
+    try:
+        payment = services.payment_record(
+            user=request.user,
+            programme=programme,
+            financial_year=data["financial_year"].strip(),
+            quarter=data["quarter"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    messages.success(request, f"Payment recorded: {payment}.")
+    return True

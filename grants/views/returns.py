@@ -1,0 +1,282 @@
+"""Web pages for outcome returns: providers' returns and forms, Excel upload, the review queue.
+
+The same services as the API, so the same rules and messages.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_commissioner
+from core.errors import DomainError, ValidationFailed
+from core.files import spreadsheets
+from core.files.uploads import read_limited
+from core.forms import add_domain_error
+from grants import selectors, services
+from grants.forms import AmendReturnForm, QueryForm, ReturnForm, ReturnsUploadForm
+from grants.models import OutcomeMeasure
+from grants.permissions import can_review_return
+from grants.returns_excel import parse_returns, template_workbook
+from outcomes.periods import PeriodError, Quarter
+
+
+def _window() -> int:
+    return settings.YARDSTICK["RETURN_WINDOW_DAYS"]
+
+
+def filtered_slots(request: HttpRequest) -> tuple[list[dict], str, list[dict]]:
+    """Every return slot the user may see, the state filter, and the slots in that state; shared
+    with the page's CSV/Excel export."""
+    all_slots = selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+    state = request.GET.get("state", "")
+    slots = [s for s in all_slots if s["state"] == state] if state else all_slots
+    return all_slots, state, slots
+
+
+@login_required
+def returns_overview(request: HttpRequest) -> HttpResponse:
+    all_slots, state, slots = filtered_slots(request)
+    counts: dict[str, int] = {}
+    for slot in all_slots:
+        counts[slot["state"]] = counts.get(slot["state"], 0) + 1
+    page = Paginator(slots, 40).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/returns/overview.html",
+        {"page": page, "counts": counts, "state": state, "window": _window()},
+    )
+
+
+@login_required
+def return_new(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_visible_to(request.user).order_by("reference")
+    measures = OutcomeMeasure.objects.filter(targets__programme__in=programmes).distinct().order_by("name")
+    form = ReturnForm(
+        request.POST or None, programmes=programmes, measures=measures, initial=request.GET.dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = services.ReturnInput(
+            programme_id=data["programme"].pk,
+            measure_id=data["measure"].pk,
+            financial_year=data["financial_year"].strip(),
+            quarter=data["quarter"],
+            value=data["value"],
+            spend=data["spend"],
+            notes=data["notes"],
+        )
+        try:
+            created = services.return_submit(user=request.user, data=item)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            late = " It was flagged late." if created.is_late else ""
+            messages.success(request, f"Return submitted for {created}.{late}")
+            return redirect("returns")
+    return render(request, "grants/returns/form.html", {"form": form, "title": "Submit a return"})
+
+
+@login_required
+def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome_return = (
+        selectors.returns_visible_to(request.user)
+        .select_related("programme", "measure")
+        .filter(pk=pk)
+        .first()
+    )
+    if outcome_return is None:
+        raise Http404("No return with that number is visible to you.")
+    form = AmendReturnForm(request.POST or None, instance=outcome_return)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.return_amend(
+                user=request.user,
+                outcome_return=outcome_return,
+                value=data["value"],
+                spend=data["spend"],
+                notes=data["notes"],
+                clear_spend=data["spend"] is None,
+            )
+        except DomainError as exc:
+            outcome_return.refresh_from_db()
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"Return amended: {outcome_return} is now revision {outcome_return.revision + 1}."
+            )
+            return redirect("returns")
+    return render(
+        request,
+        "grants/returns/form.html",
+        {"form": form, "outcome_return": outcome_return, "title": f"Amend the return for {outcome_return}"},
+    )
+
+
+@login_required
+def returns_upload(request: HttpRequest) -> HttpResponse:
+    form = ReturnsUploadForm(request.POST or None, request.FILES or None)
+    row_errors: dict = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_upload(request, form.cleaned_data["file"])
+        except ValidationFailed as exc:
+            row_errors = exc.extra.get("rows") or {}
+            if not row_errors:
+                form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"{len(saved)} returns saved from the workbook.")
+            return redirect("returns")
+    return render(
+        request,
+        "grants/returns/upload.html",
+        {"form": form, "row_errors": sorted(row_errors.items()), "quarters": _recent_quarters()},
+    )
+
+
+@login_required
+def returns_template(request: HttpRequest) -> HttpResponse:
+    try:
+        quarter = Quarter.of(request.GET.get("financial_year", ""), int(request.GET.get("quarter", "0")))
+    except (PeriodError, ValueError):
+        raise Http404("Choose a financial year and quarter for the template.") from None
+    slots = [
+        s
+        for s in selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+        if s["quarter"] == quarter and s["return"] is None
+    ]
+    response = HttpResponse(
+        template_workbook(slots),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"returns-{quarter.financial_year.label.replace('/', '-')}-q{quarter.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def returns_queue(request: HttpRequest) -> HttpResponse:
+    if not is_commissioner(request.user):
+        raise PermissionDenied("The verification queue is for commissioners.")
+    returns = selectors.returns_awaiting_review(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        returns = returns.filter(
+            Q(programme__title__icontains=query) | Q(programme__reference__icontains=query)
+        )
+    page = Paginator(returns, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "grants/returns/queue.html", {"page": page, "query": query, "query_form": QueryForm()}
+    )
+
+
+@login_required
+@require_POST
+def return_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome_return = _reviewable(request, pk)
+    try:
+        services.return_verify(user=request.user, outcome_return=outcome_return)
+        messages.success(request, f"Verified {outcome_return}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or reverse("returns-queue"))
+
+
+@login_required
+@require_POST
+def return_query(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome_return = _reviewable(request, pk)
+    form = QueryForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        services.return_query(user=request.user, outcome_return=outcome_return, reason=reason)
+        messages.success(request, f"Queried {outcome_return}; the provider has been asked to amend it.")
+    except DomainError as exc:
+        messages.error(request, f"{outcome_return}: {exc.message}")
+    return redirect(request.POST.get("next") or reverse("returns-queue"))
+
+
+def _reviewable(request, pk: int):
+    outcome_return = (
+        selectors.returns_visible_to(request.user).select_related("programme").filter(pk=pk).first()
+    )
+    if outcome_return is None:
+        raise Http404("No return with that number is visible to you.")
+    if not can_review_return(request.user, outcome_return.programme):
+        raise PermissionDenied("Only commissioners can verify or query returns.")
+    return outcome_return
+
+
+def _save_upload(request, upload) -> list:
+    data = read_limited(upload, settings.YARDSTICK["MAX_UPLOAD_BYTES"])
+    programmes = {p.reference: p for p in selectors.programmes_visible_to(request.user)}
+    measures = {m.code: m for m in OutcomeMeasure.objects.all()}
+    items, row_numbers, errors = parse_returns(data, programmes, measures)
+    if not items and not errors:
+        raise ValidationFailed({"file": ["The workbook has no returns in it: fill in the Value column."]})
+    if errors.get(1):
+        raise ValidationFailed(errors[1])
+    index_errors = {i: errors[n] for i, n in enumerate(row_numbers) if n in errors}
+    try:
+        return services.returns_bulk_submit(user=request.user, items=items, input_errors=index_errors)
+    except ValidationFailed as exc:
+        by_index = exc.extra.get("errors") or {}
+        rows = {row_numbers[int(i)]: e for i, e in by_index.items()} if by_index else {}
+        if not rows:
+            raise
+        raise ValidationFailed(exc.errors, rows=rows) from exc
+
+
+def _recent_quarters(count: int = 6) -> list[Quarter]:
+    quarter = Quarter.containing(timezone.localdate())
+    quarters = []
+    for _ in range(count):
+        quarters.append(quarter)
+        quarter = Quarter.containing(quarter.start - timedelta(days=1))
+    return quarters
+
+
+# --- spreadsheet export of the page -----------------------------------------------------------
+
+RETURN_COLUMNS = [
+    "Financial year", "Quarter", "Programme reference", "Programme", "Provider", "Measure",
+    "Target", "Value", "Spend (£)", "State", "Revision", "Late", "Submitted at", "Reviewed at",
+    "Query reason", "Notes",
+]  # fmt: skip
+
+
+
+@login_required
+def returns_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The returns page as a spreadsheet: one row per return owed or made, in the page's state."""
+    _, state, slots = filtered_slots(request)
+    rows = []
+    for slot in slots:
+        target, made = slot["target"], slot["return"]
+        rows.append([
+            target.financial_year, target.quarter, target.programme.reference, target.programme.title,
+            target.programme.provider.name, target.measure.name, target.target_value,
+            made.value if made else None, made.spend if made else None, slot["state"],
+            made.revision if made else None, ("yes" if made.is_late else "no") if made else None,
+            made.submitted_at if made else None, made.reviewed_at if made else None,
+            made.query_reason if made else "", made.notes if made else "",
+        ])  # fmt: skip
+    suffix = f"-{state}" if state else ""
+    return spreadsheets.download(
+        spreadsheets.export_format(fmt),
+        RETURN_COLUMNS,
+        rows,
+        filename=f"returns{suffix}-{timezone.localdate():%Y-%m-%d}",
+        sheet="Returns",
+        money=("Spend (£)",),
+    )
