@@ -1,0 +1,509 @@
+"""The funding review's sections: executive summary, spend against budget, the ranking, one
+section per programme, the appendix. Pure layout: figures in, flowables out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    LongTable,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+
+from commissioning.reports.content import NO_DECISION, FundingReview, ProgrammeSection
+from commissioning.reports.pdf import charts
+from commissioning.reports.pdf.flowables import (
+    ACCENT,
+    BAD,
+    INK,
+    MUTED,
+    RULE,
+    WHITE,
+    ZEBRA,
+    Bar,
+    Grid,
+    Heading,
+    KeyValues,
+    Note,
+    SideBySide,
+    Tiles,
+)
+from commissioning.reports.pdf.fonts import BOLD, REGULAR
+from commissioning.reports.pdf.layout import WIDTH
+from core.formatting import gbp, long_date, percent, short_date
+
+FLAG_TEXT = {
+    "bcr_below_1": "benefit-cost ratio below 1",
+    "achievement_below_50": "achievement below 50% of target",
+    "missing_returns": "returns missing for ended quarters",
+    "cost_estimated": "no spend returned: cost estimated pro rata from the award",
+    "no_scores": "not yet scored by commissioners",
+    "scorers_disagree": "commissioners' scores differ by 2 or more on a criterion",
+}
+
+SCOPE_NOUN = {"round": "review round", "stream": "funding stream", "year": "financial year"}
+
+
+def summary(r: FundingReview) -> list[Flowable]:
+    counted = "verified and submitted returns" if r.include_submitted else "verified returns"
+    intro = (
+        f"This review covers {r.programme_count:,} programme{'s' if r.programme_count != 1 else ''} in the "
+        f"{SCOPE_NOUN[r.scope_kind]} {r.scope_label.split(': ', 1)[-1]}, over the financial "
+        f"year{'s' if len(r.financial_years) > 1 else ''} {r.period_label}. Spend and outcomes are taken "
+        f"from providers' {counted} as at {long_date(r.generated_at)}. Value for money is computed by "
+        "Yardstick's engine, set out in the appendix, with the unit costs and sources used."
+    )
+    estimated = r.total_cost - r.total_spent
+    spent_share = percent(float(r.total_spent / r.total_awarded)) if r.total_awarded else "–"
+    tiles = [
+        ("Total awarded", gbp(r.total_awarded), f"{r.programme_count:,} programmes"),
+        ("Spend returned", gbp(r.total_spent), f"{spent_share} of the amount awarded"),
+        ("Outcomes achieved", _number(r.outcomes_achieved), "all measures, counted returns"),
+        ("Portfolio benefit-cost ratio", ratio(r.portfolio_bcr), "total benefit ÷ total cost"),
+        (
+            "Cost (value for money)",
+            gbp(r.total_cost),
+            f"incl. {gbp(estimated)} estimated" if estimated > 0 else "all from spend returned",
+        ),
+        ("Benefit", gbp(r.total_benefit), "net of adjustments (appendix)"),
+        ("BCR below 1", f"{r.flag_counts.get('bcr_below_1', 0):,}", "programmes, poor value"),
+        ("Missing returns", f"{r.flag_counts.get('missing_returns', 0):,}", "programmes, ended quarters"),
+    ]
+    decided = sum(n for label, n in r.decisions if label != NO_DECISION)
+    decision_rows = [
+        [label, f"{n:,}", percent(n / r.programme_count) if r.programme_count else "–"]
+        for label, n in r.decisions
+    ]
+    decision_rows.append(["All programmes", f"{r.programme_count:,}", "100%" if r.programme_count else "–"])
+    decisions = Grid(
+        ["Decision", "Programmes", "Share"],
+        decision_rows,
+        [140, 70, 50],
+        "lrr",
+        bold_rows=frozenset({len(decision_rows) - 1}),
+        caption="Programmes by decision",
+    )
+    notes = [f"{n:,} {FLAG_TEXT[flag]}" for flag, n in r.flag_counts.items() if n and flag in FLAG_TEXT]
+    watch = Note(
+        "Points to note: "
+        + ("; ".join(notes) + "." if notes else "none.")
+        + (
+            f" Decisions are recorded for {decided:,} of {r.programme_count:,} programmes."
+            if r.scope_kind == "round"
+            else " Decisions are recorded in review rounds, not shown for this scope."
+        ),
+        WIDTH - 275,
+        size=8.5,
+        colour=INK,
+        space_before=16,
+    )
+    return [
+        Spacer(1, 8),
+        Note(intro, WIDTH, size=9.5, colour=INK, space_before=0),
+        Spacer(1, 12),
+        Tiles(tiles, WIDTH),
+        Spacer(1, 14),
+        SideBySide(decisions, watch, WIDTH, 260, gap=15),
+        Spacer(1, 16),
+        charts.band_chart(r),
+    ]
+
+
+def budget(r: FundingReview) -> list[Flowable]:
+    story: list[Flowable] = [Spacer(1, 8)]
+    rows, totals = [], [Decimal(0), Decimal(0), Decimal(0)]
+    for s in r.streams:
+        rows.append(
+            [
+                s.name,
+                s.financial_year,
+                f"{s.programmes:,}",
+                gbp(s.budget),
+                gbp(s.awarded),
+                gbp(s.spent),
+                percent(float(s.spent / s.budget)) if s.budget else "–",
+                gbp((s.budget or 0) - s.spent),
+            ]
+        )
+        totals = [totals[0] + (s.budget or 0), totals[1] + s.awarded, totals[2] + s.spent]
+    rows.append(
+        [
+            "All funding streams",
+            "",
+            f"{sum(s.programmes for s in r.streams):,}",
+            gbp(totals[0]),
+            gbp(totals[1]),
+            gbp(totals[2]),
+            percent(float(totals[2] / totals[0])) if totals[0] else "–",
+            gbp(totals[0] - totals[2]),
+        ]
+    )
+    story.append(
+        Grid(
+            ["Funding stream", "Year", "Progs", "Budget", "Awarded", "Spent", "Spent %", "Budget left"],
+            rows,
+            [128, 44, 38, 62, 62, 62, 50, 59],
+            "llrrrrrr",
+            bold_rows=frozenset({len(rows) - 1}),
+            caption="By funding stream",
+        )
+    )
+    story.append(
+        Note(
+            "Budget is the stream's budget for its financial year; awarded is the whole award of the "
+            "programmes in this review; spent is spend returned for the period.",
+            WIDTH,
+        )
+    )
+    story += [Spacer(1, 8), charts.budget_chart(r)]
+
+    rows = []
+    for p in r.priorities:
+        rows.append(
+            [
+                p.name,
+                f"{p.programmes:,}",
+                gbp(p.awarded),
+                gbp(p.spent),
+                percent(float(p.spent / p.awarded)) if p.awarded else "–",
+            ]
+        )
+    rows.append(
+        [
+            "All priorities",
+            f"{sum(p.programmes for p in r.priorities):,}",
+            gbp(sum((p.awarded for p in r.priorities), Decimal(0))),
+            gbp(sum((p.spent for p in r.priorities), Decimal(0))),
+            "",
+        ]
+    )
+    story += [
+        CondPageBreak(140),
+        Spacer(1, 14),
+        Grid(
+            ["Primary priority", "Programmes", "Awarded", "Spent", "Spent %"],
+            rows,
+            [225, 70, 75, 75, 60],
+            "lrrrr",
+            bold_rows=frozenset({len(rows) - 1}),
+            caption="By primary priority",
+        ),
+    ]
+    story += [Spacer(1, 8), charts.priority_chart(r)]
+    return story
+
+
+def ranking(r: FundingReview) -> list[Flowable]:
+    rows, tone = [], {}
+    for i, line in enumerate(r.ranked):
+        cost = gbp(line.cost) + ("*" if line.cost_estimated else "")
+        rows.append(
+            [
+                str(line.rank),
+                line.reference,
+                line.title,
+                line.provider,
+                cost,
+                gbp(line.benefit),
+                ratio(line.bcr),
+                line.bcr_band or "–",
+                _score(line.composite_score),
+                line.decision or "–",
+            ]
+        )
+        if line.bcr is not None and line.bcr < 1:
+            tone[i] = BAD
+    header = ["Rank", "Ref", "Programme", "Provider", "Cost", "Benefit", "BCR", "Band", "Score", "Decision"]
+    widths = [26, 54, 92, 68, 52, 52, 28, 40, 30, 63]
+    return [
+        Spacer(1, 6),
+        Note(
+            "Ranked by benefit-cost ratio (BCR), then by commissioners' composite score (0-100), then "
+            "reference. "
+            "Cost is spend returned for the period; benefit is after deadweight, attribution and optimism "
+            "bias. "
+            "Programmes with a BCR below 1 are shown in red. * cost estimated pro rata from the award "
+            "because no "
+            "spend was returned.",
+            WIDTH,
+            size=8,
+            colour=INK,
+            space_before=0,
+        ),
+        Spacer(1, 6),
+        Grid(header, rows, widths, "rlllrrrlrl", size=7.2, row_height=12, tone=tone),
+    ]
+
+
+def intro_programmes(r: FundingReview) -> Flowable:
+    return Note(
+        "One section per programme, in reference order: who delivers it, the award, spend returned by "
+        "quarter, "
+        "value for money, outcomes against targets (bar: achieved as a share of target; the line marks 100%, "
+        "the bar stops at 200%), commissioners' scores and the decision.",
+        WIDTH,
+        size=8,
+        colour=INK,
+        space_before=6,
+    )
+
+
+def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
+    band = f" ({p.bcr_band})" if p.bcr_band else ""
+    heading = Heading(
+        f"{p.reference}  {p.title}",
+        section_key(p),
+        1,
+        WIDTH,
+        right=f"Rank {p.rank} of {r.programme_count:,} · BCR {ratio(p.bcr)}{band}",
+        on_draw=on_draw,
+    )
+    facts = KeyValues(
+        [
+            ("Provider", p.provider, False),
+            ("Award", gbp(p.award), False),
+            ("Funding stream", p.funding_stream, False),
+            ("Runs", f"{short_date(p.start_date)} – {short_date(p.end_date)}", False),
+            ("Model", f"{p.model} · {p.status}", False),
+            ("Evidence grade", p.evidence_grade or "None recorded", False),
+            ("Priorities", "; ".join(p.priorities) or "None recorded", True),
+        ],
+        WIDTH,
+        split=0.56,
+    )
+    spend_rows, years_total = [], Decimal(0)
+    for year in r.financial_years:
+        values = [p.spend_by_quarter.get((year, q)) for q in (1, 2, 3, 4)]
+        year_total = sum((v for v in values if v is not None), Decimal(0))
+        years_total += year_total
+        spend_rows.append([year, *[gbp(v) for v in values], gbp(year_total)])
+    bold = frozenset()
+    if len(r.financial_years) > 1:
+        spend_rows.append(["Total", "", "", "", "", gbp(years_total)])
+        bold = frozenset({len(spend_rows) - 1})
+    spend = Grid(
+        ["Year", "Q1", "Q2", "Q3", "Q4", "Total"],
+        spend_rows,
+        [42, 46, 46, 46, 46, 54],
+        "lrrrrr",
+        bold_rows=bold,
+        caption="Spend returned by quarter",
+        min_rows=99,
+        row_height=12,
+    )
+    cost_note = " (estimated)" if p.cost_estimated else ""
+    vfm_rows = [
+        ["Cost" + cost_note, gbp(p.cost)],
+        ["Benefit", gbp(p.benefit)],
+        ["Benefit-cost ratio", f"{ratio(p.bcr)}{band}"],
+        ["Overall achievement", percent(p.achievement)],
+    ]
+    vfm = Grid([], vfm_rows, [110, 90], "lr", caption="Value for money", min_rows=99, row_height=12)
+    story: list[Flowable] = [
+        heading,
+        Spacer(1, 4),
+        facts,
+        Spacer(1, 4),
+        SideBySide(spend, vfm, WIDTH, 280, 20),
+    ]
+    if p.measures:
+        rows = [
+            [
+                m.measure + (" †" if m.polarity == "lower" else ""),
+                _number(m.target),
+                _number(m.achieved),
+                percent(m.achievement),
+                Bar(m.achievement),
+                gbp(m.cost_per_outcome),
+                gbp(m.benefit),
+            ]
+            for m in p.measures
+        ]
+        story += [
+            Spacer(1, 5),
+            Grid(
+                ["Outcome measure", "Target", "Achieved", "%", "Against target", "Cost/outcome", "Benefit"],
+                rows,
+                [185, 40, 46, 34, 70, 70, 60],
+                "lrrrlrr",
+                caption="Outcomes against targets"
+                + (
+                    " († fewer is better: achievement is target ÷ achieved)"
+                    if any(m.polarity == "lower" for m in p.measures)
+                    else ""
+                ),
+                min_rows=99,
+                row_height=12,
+            ),
+        ]
+    else:
+        story += [Note("No targets or returns recorded for this period.", WIDTH, size=8)]
+    if r.scope_kind == "round":
+        story += [Spacer(1, 5), SideBySide(_scores(p), _decision(p), WIDTH, 250, 20)]
+    if p.flags:
+        story.append(
+            Note(
+                "Flags: " + "; ".join(FLAG_TEXT.get(f, f) for f in p.flags) + ".",
+                WIDTH,
+                size=7.5,
+                colour=BAD if "bcr_below_1" in p.flags else MUTED,
+            )
+        )
+    story.append(Spacer(1, 8))
+    return story
+
+
+def _scores(p: ProgrammeSection) -> Flowable:
+    if not p.scores:
+        return Note("Not yet scored by commissioners.", 250, size=8, space_before=14)
+    rows = [[s.criterion, f"{s.weight}%", f"{s.mean:.1f}", str(s.scorers)] for s in p.scores]
+    rows.append(["Composite score (0-100)", "", _score(p.composite_score), ""])
+    return Grid(
+        ["Criterion", "Weight", "Mean /5", "Scorers"],
+        rows,
+        [118, 42, 46, 44],
+        "lrrr",
+        bold_rows=frozenset({len(rows) - 1}),
+        caption="Commissioners' mean scores",
+        min_rows=99,
+        row_height=12,
+    )
+
+
+def _decision(p: ProgrammeSection) -> Flowable:
+    d = p.decision
+    width = WIDTH - 250 - 20
+    if d is None:
+        return Note("Decision: none recorded yet.", width, size=8.5, colour=INK, space_before=14)
+    text = (
+        f"Decision: {d.outcome}\nRationale: {d.rationale}"
+        + (f"\nConditions: {d.conditions}" if d.conditions else "")
+        + f"\nDecided by {d.decided_by} on {long_date(d.decided_at)}."
+    )
+    return Note(text, width, size=8.5, colour=INK, space_before=14)
+
+
+def appendix(r: FundingReview, family: str) -> list[Flowable]:
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=8.5, leading=12, textColor=INK, spaceAfter=5)
+    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, spaceAfter=0)
+    small_bold = ParagraphStyle("smallb", parent=small, fontName=BOLD, textColor=WHITE)
+    bias = {code: b for code, _, b in r.evidence_grades}
+    method = [
+        "<b>Cost</b> is spend returned for the period: each programme-quarter counts once, at the largest "
+        "spend "
+        "figure on its returns. Where no spend at all was returned, cost is the award pro rata to the days "
+        "the "
+        "programme runs inside the period, and is marked estimated.",
+        "<b>Outcomes achieved</b> are the sums of counted return values per measure; <b>achievement</b> is "
+        "achieved ÷ target (for a measure where fewer is better, target ÷ achieved). Overall achievement "
+        "is the "
+        "target-weighted mean over measures, each capped at 200%.",
+        "<b>Benefit</b> per measure = outcomes × unit cost × (1 − deadweight) × attribution × (1 − optimism "
+        "bias); for a fewer-is-better measure the outcomes are the events avoided below target. Optimism "
+        "bias "
+        "comes from the programme's evidence grade ("
+        + ", ".join(f"{code} {float(b):.0%}" for code, b in bias.items())
+        + f"); a programme with no grade takes the most cautious, {r.default_optimism_bias:.0%}.",
+        "<b>Benefit-cost ratio (BCR)</b> = benefit ÷ cost. Bands: below 1 poor; 1 to 1.5 low; 1.5 to 2 "
+        "medium; "
+        "2 to 4 high; 4 and above very high. The <b>portfolio BCR</b> is total benefit ÷ total cost. "
+        "<b>Cost per outcome</b> = cost ÷ outcomes achieved, for measures where more is better.",
+        "<b>Composite score</b>: for each criterion the mean of the commissioners' 0-5 scores, then the "
+        "rubric's "
+        "weighted mean as a percentage of 5. Programmes are ranked by BCR, then composite score, then "
+        "reference.",
+        "Money is computed from the returns and rounded to the penny; this document shows whole pounds. "
+        "The full method with a worked example is in docs/vfm.md.",
+    ]
+    story: list[Flowable] = [Spacer(1, 8)]
+    story += [Paragraph(text, body) for text in method]
+    if r.criteria:
+        story += [
+            Spacer(1, 4),
+            Grid(
+                ["Criterion", "Weight"],
+                [[n, f"{w}%"] for n, w in r.criteria],
+                [200, 50],
+                "lr",
+                caption="Scoring rubric for this round",
+                min_rows=99,
+            ),
+        ]
+    header = ["Outcome measure", "Unit", "Unit cost", "Price year", "Deadweight", "Attribution", "Source"]
+    rows = [[Paragraph(h, small_bold) for h in header]]
+    for u in r.unit_costs:
+        rows.append(
+            [
+                Paragraph(
+                    escape(u.measure + (" (fewer is better)" if u.polarity == "lower" else "")), small
+                ),
+                Paragraph(escape(u.unit), small),
+                Paragraph(gbp(u.unit_cost), small),
+                Paragraph(u.price_year, small),
+                Paragraph(f"{float(u.deadweight):.0%}", small),
+                Paragraph(f"{float(u.attribution):.0%}", small),
+                Paragraph(escape(u.source), small),
+            ]
+        )
+    table = LongTable(rows, colWidths=[118, 44, 48, 40, 50, 52, 153], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [WHITE, ZEBRA]),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    story += [
+        Spacer(1, 8),
+        Note(
+            "Unit costs used (the value of one outcome) and their sources",
+            WIDTH,
+            size=8.5,
+            colour=INK,
+            font=BOLD,
+            space_before=0,
+        ),
+        Spacer(1, 3),
+        table,
+        Spacer(1, 10),
+        Paragraph(
+            f"Typeset in {family} (embedded). Generated by Yardstick on "
+            f"{long_date(r.generated_at)} at {r.generated_at:%H:%M} for {escape(r.generated_by)}.",
+            small,
+        ),
+    ]
+    return story
+
+
+def section_key(p: ProgrammeSection) -> str:
+    return f"programme-{p.programme_id}"
+
+
+def ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
