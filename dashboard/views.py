@@ -2,8 +2,6 @@
 indicators), a priority's page, and indicator tracking (every indicator with its latest RAG
 status; one indicator's years, trend chart and contributing programmes)."""
 
-from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,10 +9,8 @@ from django.shortcuts import get_object_or_404, render
 
 from dashboard import selectors
 from grants import selectors as grants_selectors
-from grants.models import Programme
 from outcomes.indicator_status import ALL_CODES, latest_status, trend_series, year_statuses
 from outcomes.models import Priority
-from outcomes.selectors import current_plan, plan_priorities
 
 
 @login_required
@@ -58,37 +54,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    plan = current_plan()
-    rows = []
-    if plan is not None:
-        programmes = list(grants_selectors.programme_list(request.user))
-        by_priority: dict[int, list[Programme]] = defaultdict(list)
-        for programme in programmes:
-            for link in programme.programme_priorities.all():
-                by_priority[link.priority_id].append(programme)
-        for priority in plan_priorities(plan):
-            linked = by_priority.get(priority.id, [])
-            rows.append(
-                {
-                    "priority": priority,
-                    "programmes": linked,
-                    "total_award": sum((p.award_amount for p in linked), Decimal("0")),
-                    "indicators": [(i, *latest_status(i)) for i in priority.indicators.all()],
-                }
-            )
-        portfolio_total = sum((p.award_amount for p in programmes), Decimal("0"))
-    else:
-        programmes, portfolio_total = [], Decimal("0")
-    return render(
-        request,
-        "dashboard/home.html",
-        {
-            "plan": plan,
-            "rows": rows,
-            "programme_count": len(programmes),
-            "portfolio_total": portfolio_total,
-        },
-    )
+    return render(request, "dashboard/home.html", selectors.home_page(request.user))
 
 
 @login_required
