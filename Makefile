@@ -31,15 +31,21 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The development targets turn DEBUG on (the settings default it to off), which allows the
+# development SECRET_KEY and the demo data, unless the environment or .env sets DEBUG itself:
+# a production checkout with DEBUG=false in .env keeps load_demo's refusal. Safe to repeat:
+# migrate and load_demo change only what is missing.
+DEV_DEBUG := $(or $(DEBUG),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?DEBUG[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null | tail -n1),true)
+
 migrate: install
-	$(PY) manage.py migrate --noinput
+	DEBUG=$(DEV_DEBUG) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	DEBUG=$(DEV_DEBUG) $(PY) manage.py load_demo
 
 run: demo
 	@echo "Yardstick on http://$(HOST):$(PORT)/ (demo accounts: see README.md, password yardstick-demo)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEV_DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style: gunicorn with WORKERS processes, DEBUG off, static files by whitenoise.
 # Needs SECRET_KEY and DATABASE_URL (PostgreSQL) in the environment or .env; for the cache,
@@ -65,7 +71,7 @@ reminders: install
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 lint: install
 	$(VENV)/bin/ruff check .

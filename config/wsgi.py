@@ -4,6 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.checks import refuse_to_serve
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+refuse_to_serve()  # gunicorn runs no system checks: refuse DEBUG off with the development key
 
 application = get_wsgi_application()

@@ -1,4 +1,11 @@
-"""Domain errors raised by services in every app; the API and the views map them to responses."""
+"""Domain errors raised by services in every app; the API and the views map them to responses.
+
+A message says what is wrong in words that hold on every channel (the API, the web pages, the
+admin, the Excel upload): no HTTP methods, addresses or links. Each channel adds its own way to
+act on it, found by the error's `code` (the API's "amend it with PATCH /api/returns/14/", the
+web form's "amend it here" link). `field` names the one field the error concerns, if there is
+one; `extra` carries the facts a client needs, such as `existing_id`.
+"""
 
 
 class DomainError(Exception):
@@ -6,11 +13,19 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None, **extra) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None, **extra) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
         self.extra = extra
+
+    def as_field_errors(self, message: str | None = None) -> dict[str, list[str]]:
+        """As one item's errors in a batch: the message (or the channel's version of it) on its
+        field or on the whole item, and each extra as a string, e.g.
+        {"non_field_errors": ["…"], "existing_id": ["14"]}."""
+        body = {self.field or "non_field_errors": [self.message if message is None else message]}
+        return body | {name: [str(value)] for name, value in self.extra.items()}
 
 
 class ValidationFailed(DomainError):
@@ -22,6 +37,9 @@ class ValidationFailed(DomainError):
         self.errors = errors
         first = next(iter(errors.values()))[0]
         super().__init__(first, **extra)
+
+    def as_field_errors(self, message: str | None = None) -> dict[str, list[str]]:
+        return self.errors
 
 
 class NotPermitted(DomainError):
@@ -40,3 +58,9 @@ class Conflict(DomainError):
     """The request conflicts with the current state (409), e.g. a duplicate or a locked record."""
 
     status_code = 409
+
+
+def field_errors(item: DomainError | dict[str, list[str]]) -> dict[str, list[str]]:
+    """One batch item's errors as plain field errors, whether a service's refusal or the errors
+    of input that could not be parsed."""
+    return item.as_field_errors() if isinstance(item, DomainError) else item

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.db.compiled import CompiledQuery, instance
 from core.db.history import insert_with_history
-from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 from grants.models import OutcomeReturn, Programme, ProgrammeTarget
 from grants.permissions import (
     can_review_return,
@@ -26,6 +26,11 @@ from outcomes.models import OutcomeMeasure
 from outcomes.periods import Quarter
 
 MAX_BULK_RETURNS = 5000
+
+# A second return for the same slot. The message names no channel: the API adds "amend it with
+# PATCH /api/returns/{id}/ instead", the web form a link to the return's edit page (by the code).
+RETURN_EXISTS = "return_exists"
+RETURN_EXISTS_MESSAGE = "A return for this programme, measure and quarter already exists (id {existing_id})."
 
 
 Status = OutcomeReturn.Status
@@ -62,7 +67,9 @@ def returns_bulk_submit(
     `single`, where the one item's error is raised as it is (404, 403, 409 or 400).
 
     `input_errors` carries items that could not even be parsed (their place in `items` is None),
-    so that the provider gets every error of the batch in one answer."""
+    so that the provider gets every error of the batch in one answer. The refusal's `errors`
+    maps each index to those field errors or to the item's own domain error, which the caller
+    words for its channel (core.errors.field_errors for the plain message)."""
     if len(items) > MAX_BULK_RETURNS:
         raise ValidationFailed(
             f"Send at most {MAX_BULK_RETURNS:,} returns at once; this request had {len(items):,}."
@@ -74,7 +81,7 @@ def returns_bulk_submit(
     context = (single and _ReturnContext.load_one(user, parsed[0])) or _ReturnContext.load(
         user, parsed, check_existing=not single
     )
-    errors: dict[int, dict[str, list[str]]] = dict(input_errors or {})
+    errors: dict[int, dict[str, list[str]] | DomainError] = dict(input_errors or {})
     seen: dict[tuple, int] = {}
     for index, item in enumerate(items):
         if item is None:
@@ -94,7 +101,7 @@ def returns_bulk_submit(
         except (ValidationFailed, Conflict, NotFound, NotPermitted) as exc:
             if single:
                 raise
-            errors[index] = _as_field_errors(exc)
+            errors[index] = exc  # each channel words it (core.errors.field_errors, the API's hints)
     if errors:
         raise ValidationFailed(
             {"non_field_errors": [f"{len(errors)} of {len(items)} returns have errors; nothing was saved."]},
@@ -343,24 +350,14 @@ def _check_amounts(value: Decimal, spend: Decimal | None, measure: OutcomeMeasur
 
 
 def _duplicate(existing_id: int) -> Conflict:
+    # No `field`: the duplicate is of the programme, measure, year and quarter together.
     return Conflict(
-        f"A return for this programme, measure and quarter already exists (id {existing_id}); "
-        f"amend it with PATCH /api/returns/{existing_id}/ instead.",
-        existing_id=existing_id,
+        RETURN_EXISTS_MESSAGE.format(existing_id=existing_id), code=RETURN_EXISTS, existing_id=existing_id
     )
 
 
 def _key(item: ReturnInput) -> tuple:
     return (item.programme_id, item.measure_id, item.financial_year, item.quarter)
-
-
-def _as_field_errors(exc) -> dict[str, list[str]]:
-    if isinstance(exc, ValidationFailed):
-        return exc.errors
-    body = {exc.field or "non_field_errors": [exc.message]}
-    if "existing_id" in exc.extra:
-        body["existing_id"] = [str(exc.extra["existing_id"])]
-    return body
 
 
 def _lock(user, outcome_return: OutcomeReturn) -> OutcomeReturn:

@@ -15,10 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_commissioner
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed, field_errors
 from core.files import spreadsheets
 from core.files.uploads import read_limited
 from core.forms import add_domain_error
@@ -27,6 +30,7 @@ from grants.forms import AmendReturnForm, QueryForm, ReturnForm, ReturnsUploadFo
 from grants.models import OutcomeMeasure
 from grants.permissions import can_review_return
 from grants.returns_excel import parse_returns, template_workbook
+from grants.services.returns import RETURN_EXISTS
 from outcomes.periods import PeriodError, Quarter
 
 
@@ -78,12 +82,22 @@ def return_new(request: HttpRequest) -> HttpResponse:
         try:
             created = services.return_submit(user=request.user, data=item)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            if exc.code == RETURN_EXISTS:
+                form.add_error(None, _amend_it_here(exc))
+            else:
+                add_domain_error(form, exc)
         else:
             late = " It was flagged late." if created.is_late else ""
             messages.success(request, f"Return submitted for {created}.{late}")
             return redirect("returns")
     return render(request, "grants/returns/form.html", {"form": form, "title": "Submit a return"})
+
+
+def _amend_it_here(exc: DomainError) -> SafeString:
+    """The duplicate-return message as the web form shows it: "…(id 14); amend it here." with a
+    link to that return's edit page (the API says PATCH instead; the service says neither)."""
+    url = reverse("return-edit", args=[exc.extra["existing_id"]])
+    return format_html('{}; <a href="{}">amend it here</a>.', exc.message.removesuffix("."), url)
 
 
 @login_required
@@ -189,7 +203,7 @@ def return_verify(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Verified {outcome_return}.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or reverse("returns-queue"))
+    return _back_to_queue(request)
 
 
 @login_required
@@ -203,7 +217,18 @@ def return_query(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Queried {outcome_return}; the provider has been asked to amend it.")
     except DomainError as exc:
         messages.error(request, f"{outcome_return}: {exc.message}")
-    return redirect(request.POST.get("next") or reverse("returns-queue"))
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request) -> HttpResponse:
+    """Back to the page the form was on (`next`, the queue with its search and page) if that is
+    on this site; anything else (another host, a scheme like javascript:) goes to the queue."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("returns-queue")
 
 
 def _reviewable(request, pk: int):
@@ -231,7 +256,7 @@ def _save_upload(request, upload) -> list:
         return services.returns_bulk_submit(user=request.user, items=items, input_errors=index_errors)
     except ValidationFailed as exc:
         by_index = exc.extra.get("errors") or {}
-        rows = {row_numbers[int(i)]: e for i, e in by_index.items()} if by_index else {}
+        rows = {row_numbers[int(i)]: field_errors(e) for i, e in by_index.items()} if by_index else {}
         if not rows:
             raise
         raise ValidationFailed(exc.errors, rows=rows) from exc
