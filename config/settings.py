@@ -7,7 +7,6 @@ and config.wsgi refuses to serve with that key. Values may also come from a .env
 default .env next to manage.py), read when present; the real environment wins over it.
 """
 
-import sys
 from pathlib import Path
 
 import environ
@@ -19,10 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
-# pytest-django imports these settings before any conftest could set the environment and then
-# runs every test with DEBUG off; under pytest the import-time choices below (static storage,
-# the HTTPS settings) stay the development ones, as they were when DEBUG defaulted to on.
-DEBUG = env.bool("DEBUG", default="pytest" in sys.modules)
+DEBUG = env.bool("DEBUG", default=False)
 # Missing, it is the development key: allowed with DEBUG on, refused with it off (config.checks).
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

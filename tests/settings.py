@@ -1,0 +1,13 @@
+"""The settings the suite runs under: the product's, read as a development checkout reads them.
+
+pytest-django imports the settings before any conftest runs and then runs every test with DEBUG
+off. The import-time choices that follow from DEBUG (static files storage, the HTTPS redirect and
+cookies) must stay the development ones, so DEBUG defaults to on while they are read; the
+product's own default (off) is tested in tests/config/test_safe_settings.py.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from config.settings import *  # noqa: E402, F403
