@@ -61,9 +61,11 @@ def round_create(
         review_round.funding_streams.set(stream_ids)
         review_round.priorities.set(priority_ids)
         for order, (cname, description_, weight) in enumerate(criteria):
-            Criterion.objects.create(
+            criterion = Criterion(
                 review_round=review_round, name=cname, description=description_, weight=weight, order=order
             )
+            criterion._history_user = user
+            criterion.save()
         return review_round
 
 
@@ -79,11 +81,15 @@ def round_set_criteria(*, user, review_round: ReviewRound, criteria: list[tuple[
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        review_round.criteria.all().delete()
+        for old in review_round.criteria.all():
+            old._history_user = user
+            old.delete()
         for order, (name, description, weight) in enumerate(criteria):
-            Criterion.objects.create(
+            criterion = Criterion(
                 review_round=review_round, name=name, description=description, weight=weight, order=order
             )
+            criterion._history_user = user
+            criterion.save()
 
 
 def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound:
@@ -155,12 +161,24 @@ def conflict_declare(
             {"description": ["Say what the conflict is (e.g. a trustee of the provider)."]}
         )
     with transaction.atomic():
-        conflict, _ = ConflictOfInterest.objects.get_or_create(
-            review_round=review_round,
-            programme=programme,
-            commissioner=user,
-            defaults={"description": description.strip()},
-        )
+        conflict = ConflictOfInterest.objects.filter(
+            review_round=review_round, programme=programme, commissioner=user
+        ).first()
+        if conflict is None:
+            conflict = ConflictOfInterest(
+                review_round=review_round,
+                programme=programme,
+                commissioner=user,
+                description=description.strip(),
+            )
+            conflict._history_user = user
+            try:
+                with transaction.atomic():
+                    conflict.save()
+            except IntegrityError:  # declared at the same moment by another request
+                conflict = ConflictOfInterest.objects.get(
+                    review_round=review_round, programme=programme, commissioner=user
+                )
         for withdrawn in Score.objects.filter(
             review_round=review_round, programme=programme, commissioner=user
         ):

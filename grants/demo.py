@@ -5,12 +5,15 @@ Organisation numbers other than the council's are illustrative. Deterministic an
 """
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from grants.models import (
@@ -154,6 +157,42 @@ USERS = {
 LAST_RETURNED = Quarter.of("2010/11", 2)
 RETURN_FROM = Quarter.of("2009/10", 1)
 WHOLE = Decimal("1")
+
+
+def demo_admin():
+    """The demo admin account (created if missing): the loaders' history rows name it."""
+    first, last, role, _, superuser = USERS["admin"]
+    user, _ = get_user_model().objects.update_or_create(
+        username="admin",
+        defaults={"first_name": first, "last_name": last, "email": "admin@example.org",
+                  "is_staff": superuser, "is_superuser": superuser, "is_active": True},
+    )  # fmt: skip
+    user.groups.set([Group.objects.get(name=role.value)])
+    return user
+
+
+@contextmanager
+def recorded_as(user) -> Iterator[None]:
+    """History rows saved in the block without a user of their own name `user`, as those saved
+    in a request name the signed-in user (simple-history's middleware sets the same context).
+    A service's explicit `_history_user` still wins: scores name their commissioner."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = _Acting(user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
+class _Acting:
+    """Stands in for the request simple-history reads the user from."""
+
+    def __init__(self, user) -> None:
+        self.user = user
 
 
 def load(log=print) -> Counter:

@@ -256,18 +256,18 @@ def test_depth_is_measured_without_recursion():
         (b'{"grants": [1, 2, 3]}', "grants/0"),
     ],
 )
-def test_hostile_360giving_files_are_refused_with_nothing_saved(tmp_path, content, message):
+def test_hostile_360giving_files_are_refused_with_nothing_saved(tmp_path, commissioner, content, message):
     path = tmp_path / "package.json"
     path.write_bytes(content)
     before = Programme.objects.count()
     with pytest.raises(CommandError) as exc:
-        call_command("import_360giving", str(path))
+        call_command("import_360giving", str(path), "--user", commissioner.username)
     assert message in str(exc.value)
     assert "saved" in str(exc.value)
     assert Programme.objects.count() == before
 
 
-def test_360giving_size_limit_comes_from_the_settings(tmp_path, settings):
+def test_360giving_size_limit_comes_from_the_settings(tmp_path, settings, commissioner):
     from grants.management.commands import import_360giving
 
     path = tmp_path / "package.json"
@@ -276,4 +276,4 @@ def test_360giving_size_limit_comes_from_the_settings(tmp_path, settings):
     parser = command.create_parser("manage.py", "import_360giving")
     assert parser.get_default("max_bytes") == settings.YARDSTICK["MAX_IMPORT_BYTES"]
     with pytest.raises(CommandError, match="larger than 1,000 bytes"):
-        call_command("import_360giving", str(path), "--max-bytes", "1000")
+        call_command("import_360giving", str(path), "--max-bytes", "1000", "--user", commissioner.username)

@@ -1,14 +1,26 @@
-"""Import a 360Giving JSON file: organisations, grant programmes as funding streams, grants as
-programmes. Idempotent; an invalid file is rejected with its schema errors and nothing saved."""
+"""Import a 360Giving JSON file, as a named commissioner or admin: organisations, grant
+programmes as funding streams, grants as programmes. Idempotent. An invalid file, or one with any
+grant refused (a clash with a programme an import did not create, a bad amount...), is rejected
+with every problem listed and nothing saved."""
 
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from core.errors import ValidationFailed
+from accounts.roles import is_commissioner
+from core.errors import DomainError, ValidationFailed
 from core.files.uploads import parse_json
 from grants.giving360 import import_package
+
+USER_UNKNOWN = (
+    "There is no user named {name!r}; --user names the commissioner or admin the import is done as."
+)
+USER_INACTIVE = "The user {name!r} is inactive, so cannot import grants."
+USER_NOT_ALLOWED = (
+    "The user {name!r} may not import grants: only commissioners and admins can create programmes."
+)
 
 
 class Command(BaseCommand):
@@ -17,25 +29,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="Path to the 360Giving JSON package.")
         parser.add_argument(
+            "--user",
+            required=True,
+            metavar="NAME",
+            help="Username of the commissioner or admin the import is done as; history records name them.",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=settings.YARDSTICK["MAX_IMPORT_BYTES"],
             help="Refuse larger files (default from MAX_IMPORT_BYTES).",
         )
 
-    def handle(self, *args, file: str, max_bytes: int, **options) -> None:
+    def handle(self, *args, file: str, max_bytes: int, user: str, **options) -> None:
+        acting = self._user(user)
         data = self._read(file, max_bytes)
         self.stdout.write(
             f"Validating {len(data.get('grants', [])) if isinstance(data, dict) else 0} grants "
             "against the 360Giving schema..."
         )
         try:
-            summary = import_package(data, progress=self._progress)
+            summary = import_package(data, user=acting, progress=self._progress)
         except ValidationFailed as exc:
             problems = exc.errors.get("file", [exc.message])
             shown = "\n".join(f"  - {p}" for p in problems[:50])
             more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
             raise CommandError(f"The file was rejected and nothing was saved:\n{shown}{more}") from exc
+        except DomainError as exc:
+            raise CommandError(f"{exc.message} Nothing was saved.") from exc
         self.stdout.write("")
         for key, count in sorted(summary.items()):
             self.stdout.write(f"  {key}: {count}")
@@ -45,6 +66,17 @@ class Command(BaseCommand):
                 "'Imported (unclassified)' priority until classified."
             )
         )
+
+    def _user(self, name: str):
+        """The commissioner or admin the import is done as, or a CommandError saying why not."""
+        acting = get_user_model().objects.filter(username=name).first()
+        if acting is None:
+            raise CommandError(USER_UNKNOWN.format(name=name))
+        if not acting.is_active:
+            raise CommandError(USER_INACTIVE.format(name=name))
+        if not is_commissioner(acting):
+            raise CommandError(USER_NOT_ALLOWED.format(name=name))
+        return acting
 
     def _read(self, path: str, max_bytes: int):
         try:
