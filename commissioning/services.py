@@ -14,6 +14,12 @@ from outcomes.periods import PeriodError, validate_financial_year
 
 Status = ReviewRound.Status
 
+# Refusals a person acts on; ROUND_CLOSED and ROUND_DRAFT name what cannot happen ({verb}).
+ROUND_CLOSED = "This round is closed and read-only; nothing in it can be {verb}."
+ROUND_DRAFT = "This round is still a draft; open it before anything is {verb}."
+RUBRIC_DRAFT_ONLY = "The rubric can only change while the round is a draft."
+CONFLICTED = "You declared a conflict of interest in this programme, so you cannot score it."
+
 
 def round_create(
     *,
@@ -60,36 +66,28 @@ def round_create(
             raise ValidationFailed({"name": ["A review round with this name already exists."]}) from None
         review_round.funding_streams.set(stream_ids)
         review_round.priorities.set(priority_ids)
-        for order, (cname, description_, weight) in enumerate(criteria):
-            criterion = Criterion(
-                review_round=review_round, name=cname, description=description_, weight=weight, order=order
-            )
-            criterion._history_user = user
-            criterion.save()
+        _add_criteria(review_round, criteria, user)
         return review_round
 
 
 def round_set_criteria(*, user, review_round: ReviewRound, criteria: list[tuple[str, str, int]]) -> None:
-    """Replace the rubric of a draft round (scores are tied to criteria, so only before opening)."""
+    """Replace the rubric of a draft round (scores are tied to criteria, so only before opening).
+    The round row is locked while its status is checked, so it cannot open half-way through."""
     _require_manage(user)
-    if review_round.status != Status.DRAFT:
-        raise Conflict("The rubric can only change while the round is a draft.")
     errors: dict = {}
     _check_weights([w for _, _, w in criteria], errors)
     if len({c[0] for c in criteria}) != len(criteria):
         errors.setdefault("criteria", []).append("Each criterion needs a different name.")
-    if errors:
-        raise ValidationFailed(errors)
     with transaction.atomic():
-        for old in review_round.criteria.all():
+        locked = _lock_round(review_round)
+        if locked.status != Status.DRAFT:
+            raise Conflict(RUBRIC_DRAFT_ONLY)
+        if errors:
+            raise ValidationFailed(errors)
+        for old in locked.criteria.all():
             old._history_user = user
             old.delete()
-        for order, (name, description, weight) in enumerate(criteria):
-            criterion = Criterion(
-                review_round=review_round, name=name, description=description, weight=weight, order=order
-            )
-            criterion._history_user = user
-            criterion.save()
+        _add_criteria(locked, criteria, user)
 
 
 def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound:
@@ -97,7 +95,7 @@ def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound
     _require_manage(user)
     allowed = {Status.DRAFT: Status.OPEN, Status.OPEN: Status.CLOSED}
     with transaction.atomic():
-        locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        locked = _lock_round(review_round)
         if allowed.get(locked.status) != to:
             raise Conflict(f"A {locked.get_status_display().lower()} round cannot move to {to}.")
         if to == Status.OPEN:
@@ -114,34 +112,37 @@ def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound
 def score_record(
     *, user, review_round: ReviewRound, programme: Programme, criterion: Criterion, score: int, rationale: str
 ) -> Score:
-    """Record (or change) this commissioner's score of a programme on a criterion."""
+    """Record (or change) this commissioner's score of a programme on a criterion. The round row
+    is locked while it is checked as open and for a conflict of interest: closing the round and
+    declaring a conflict lock it too, so neither can slip in between the check and the save."""
     if not can_score(user):
         raise NotPermitted("Only commissioners can score programmes.")
-    _require_open(review_round, "scored")
-    rationale = (rationale or "").strip()
-    errors = {}
-    if not isinstance(score, int) or not 0 <= score <= 5:
-        errors["score"] = ["A score is a whole number from 0 to 5."]
-    if not rationale:
-        errors["rationale"] = ["Give the reason for this score: it is what the decision rests on."]
-    if criterion.review_round_id != review_round.pk:
-        errors["criterion"] = ["That criterion belongs to another round."]
-    if not round_programmes(review_round).filter(pk=programme.pk).exists():
-        errors["programme"] = ["That programme is not part of this round."]
-    if errors:
-        raise ValidationFailed(errors)
-    if ConflictOfInterest.objects.filter(
-        review_round=review_round, programme=programme, commissioner=user
-    ).exists():
-        raise NotPermitted("You declared a conflict of interest in this programme, so you cannot score it.")
     with transaction.atomic():
+        locked = _lock_round(review_round)
+        _require_open(locked, "scored")
+        rationale = (rationale or "").strip()
+        errors = {}
+        if not isinstance(score, int) or not 0 <= score <= 5:
+            errors["score"] = ["A score is a whole number from 0 to 5."]
+        if not rationale:
+            errors["rationale"] = ["Give the reason for this score: it is what the decision rests on."]
+        if criterion.review_round_id != locked.pk:
+            errors["criterion"] = ["That criterion belongs to another round."]
+        if not round_programmes(locked).filter(pk=programme.pk).exists():
+            errors["programme"] = ["That programme is not part of this round."]
+        if errors:
+            raise ValidationFailed(errors)
+        if ConflictOfInterest.objects.filter(
+            review_round=locked, programme=programme, commissioner=user
+        ).exists():
+            raise NotPermitted(CONFLICTED)
         existing = (
             Score.objects.select_for_update()
-            .filter(review_round=review_round, programme=programme, criterion=criterion, commissioner=user)
+            .filter(review_round=locked, programme=programme, criterion=criterion, commissioner=user)
             .first()
         )
         record = existing or Score(
-            review_round=review_round, programme=programme, criterion=criterion, commissioner=user
+            review_round=locked, programme=programme, criterion=criterion, commissioner=user
         )
         record.score, record.rationale = score, rationale
         record._history_user = user
@@ -152,36 +153,27 @@ def score_record(
 def conflict_declare(
     *, user, review_round: ReviewRound, programme: Programme, description: str
 ) -> ConflictOfInterest:
-    """Declare a conflict of interest; the commissioner's scores of that programme are withdrawn."""
+    """Declare a conflict of interest; the commissioner's scores of that programme are withdrawn.
+    Under the round's lock, as score_record checks for conflicts under it."""
     if not can_score(user):
         raise NotPermitted("Only commissioners declare conflicts of interest in a round.")
-    _require_open(review_round, "changed", allow_draft=True)
-    if not (description or "").strip():
-        raise ValidationFailed(
-            {"description": ["Say what the conflict is (e.g. a trustee of the provider)."]}
-        )
     with transaction.atomic():
+        locked = _lock_round(review_round)
+        _require_open(locked, "changed", allow_draft=True)
+        if not (description or "").strip():
+            raise ValidationFailed(
+                {"description": ["Say what the conflict is (e.g. a trustee of the provider)."]}
+            )
         conflict = ConflictOfInterest.objects.filter(
-            review_round=review_round, programme=programme, commissioner=user
+            review_round=locked, programme=programme, commissioner=user
         ).first()
-        if conflict is None:
+        if conflict is None:  # the round's lock makes a second declaration wait and find this one
             conflict = ConflictOfInterest(
-                review_round=review_round,
-                programme=programme,
-                commissioner=user,
-                description=description.strip(),
+                review_round=locked, programme=programme, commissioner=user, description=description.strip()
             )
             conflict._history_user = user
-            try:
-                with transaction.atomic():
-                    conflict.save()
-            except IntegrityError:  # declared at the same moment by another request
-                conflict = ConflictOfInterest.objects.get(
-                    review_round=review_round, programme=programme, commissioner=user
-                )
-        for withdrawn in Score.objects.filter(
-            review_round=review_round, programme=programme, commissioner=user
-        ):
+            conflict.save()
+        for withdrawn in Score.objects.filter(review_round=locked, programme=programme, commissioner=user):
             withdrawn._history_user = user
             withdrawn.delete()
         return conflict
@@ -196,27 +188,26 @@ def decision_record(
     rationale: str,
     conditions: str = "",
 ) -> Decision:
-    """Record (or revise) the round's decision on a programme."""
+    """Record (or revise) the round's decision on a programme (checked open under the round's lock)."""
     _require_manage(user)
-    _require_open(review_round, "decided")
-    errors = {}
-    if outcome not in Decision.Outcome.values:
-        errors["outcome"] = [f"Choose one of: {', '.join(Decision.Outcome.values)}."]
-    if not (rationale or "").strip():
-        errors["rationale"] = ["Give the rationale for the decision."]
-    if outcome == Decision.Outcome.CONDITIONS and not (conditions or "").strip():
-        errors["conditions"] = ["State the conditions the programme must meet."]
-    if not round_programmes(review_round).filter(pk=programme.pk).exists():
-        errors["programme"] = ["That programme is not part of this round."]
-    if errors:
-        raise ValidationFailed(errors)
     with transaction.atomic():
+        locked = _lock_round(review_round)
+        _require_open(locked, "decided")
+        errors = {}
+        if outcome not in Decision.Outcome.values:
+            errors["outcome"] = [f"Choose one of: {', '.join(Decision.Outcome.values)}."]
+        if not (rationale or "").strip():
+            errors["rationale"] = ["Give the rationale for the decision."]
+        if outcome == Decision.Outcome.CONDITIONS and not (conditions or "").strip():
+            errors["conditions"] = ["State the conditions the programme must meet."]
+        if not round_programmes(locked).filter(pk=programme.pk).exists():
+            errors["programme"] = ["That programme is not part of this round."]
+        if errors:
+            raise ValidationFailed(errors)
         decision = (
-            Decision.objects.select_for_update()
-            .filter(review_round=review_round, programme=programme)
-            .first()
+            Decision.objects.select_for_update().filter(review_round=locked, programme=programme).first()
         )
-        decision = decision or Decision(review_round=review_round, programme=programme)
+        decision = decision or Decision(review_round=locked, programme=programme)
         decision.outcome, decision.rationale, decision.conditions = (
             outcome,
             rationale.strip(),
@@ -226,6 +217,15 @@ def decision_record(
         decision._history_user = user
         decision.save()
         return decision
+
+
+def _add_criteria(review_round: ReviewRound, criteria: list[tuple[str, str, int]], user) -> None:
+    for order, (name, description, weight) in enumerate(criteria):
+        criterion = Criterion(
+            review_round=review_round, name=name, description=description, weight=weight, order=order
+        )
+        criterion._history_user = user
+        criterion.save()
 
 
 def _check_weights(weights: list[int], errors: dict) -> None:
@@ -244,8 +244,13 @@ def _require_manage(user) -> None:
         raise NotPermitted("Only commissioners can manage review rounds.")
 
 
+def _lock_round(review_round: ReviewRound) -> ReviewRound:
+    """The round's row, locked until the transaction ends: status checks are made on this."""
+    return ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+
+
 def _require_open(review_round: ReviewRound, verb: str, allow_draft: bool = False) -> None:
     if review_round.status == Status.CLOSED:
-        raise Conflict(f"This round is closed and read-only; nothing in it can be {verb}.")
+        raise Conflict(ROUND_CLOSED.format(verb=verb))
     if review_round.status == Status.DRAFT and not allow_draft:
-        raise Conflict(f"This round is still a draft; open it before anything is {verb}.")
+        raise Conflict(ROUND_DRAFT.format(verb=verb))

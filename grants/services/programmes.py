@@ -17,6 +17,13 @@ from grants.services._common import check_within_dates, parse_quarter, save_with
 from grants.services.budgets import check_stream_capacity
 from outcomes.models import OutcomeMeasure, Priority
 
+# Refusals a person acts on (the web pages, the API and the admin show them as they are).
+TARGET_HAS_RETURNS = (
+    "A return has been submitted against this target, so it cannot be deleted; change it instead."
+)
+TARGET_GONE = "That target no longer exists; it may have just been deleted."
+PRIMARY_PRIORITY_REQUIRED = "Choose the one priority this programme mainly serves."
+
 
 def programme_create(
     *,
@@ -83,14 +90,17 @@ def target_save(
     target_value: Decimal,
     tariff: Decimal | None = None,
 ) -> tuple[ProgrammeTarget, bool]:
-    """Create or change the target for one measure and quarter. Returns (target, created)."""
+    """Create or change the target for one measure and quarter. Returns (target, created).
+    The programme row is locked while its dates are checked, so a change of dates cannot slip in."""
     _require_change(user, programme)
-    check_within_dates(parse_quarter(financial_year, quarter), programme)
+    quarter_ = parse_quarter(financial_year, quarter)
     with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        check_within_dates(quarter_, locked)
         target = ProgrammeTarget.objects.filter(
-            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+            programme=locked, measure=measure, financial_year=financial_year, quarter=quarter
         ).first() or ProgrammeTarget(
-            programme=programme, measure=measure, financial_year=financial_year, quarter=quarter
+            programme=locked, measure=measure, financial_year=financial_year, quarter=quarter
         )
         created = target.pk is None
         target.target_value, target.tariff = target_value, tariff
@@ -100,19 +110,44 @@ def target_save(
 
 
 def target_delete(*, user, target: ProgrammeTarget) -> None:
+    """Delete a target no return has been submitted against (409 if one has).
+
+    The programme row is locked first: inserting a return for the programme takes a key-share
+    lock on that row (its foreign key), so a return being submitted at this moment is waited
+    for and then seen by the check, and a return submitted after the lock waits for the delete."""
     _require_change(user, target.programme)
+    with transaction.atomic():
+        Programme.objects.select_for_update().only("pk").get(pk=target.programme_id)
+        locked = ProgrammeTarget.objects.select_for_update().filter(pk=target.pk).first()
+        if locked is None:
+            raise NotFound(TARGET_GONE)
+        check_target_deletable(locked)
+        locked._history_user = user
+        locked.delete()
+
+
+def check_target_deletable(target: ProgrammeTarget) -> None:
+    """A target with a return against it is changed, never deleted. target_delete runs this under
+    the programme's lock; the admin also runs it to show the refusal on its form."""
     if OutcomeReturn.objects.filter(
         programme_id=target.programme_id,
         measure_id=target.measure_id,
         financial_year=target.financial_year,
         quarter=target.quarter,
     ).exists():
-        raise Conflict(
-            "A return has been submitted against this target, so it cannot be deleted; change it instead."
-        )
-    with transaction.atomic():
-        target._history_user = user
-        target.delete()
+        raise Conflict(TARGET_HAS_RETURNS)
+
+
+def check_priorities(priority_ids: Iterable[int] | None, primary_id: int | None) -> list[int]:
+    """The priorities a programme may be given: one primary, all existing. Returns their ids,
+    primary first (the admin runs this to show the refusal on its form)."""
+    if primary_id is None:
+        raise ValidationFailed({"primary_priority": [PRIMARY_PRIORITY_REQUIRED]})
+    ids = list(dict.fromkeys([primary_id, *(priority_ids or [])]))
+    found = set(Priority.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [str(i) for i in ids if i not in found]:
+        raise ValidationFailed({"priorities": [f"No priority with id {', '.join(missing)}."]})
+    return ids
 
 
 def _require_change(user, programme: Programme) -> None:
@@ -123,14 +158,7 @@ def _require_change(user, programme: Programme) -> None:
 
 
 def _set_priorities(programme: Programme, priority_ids: list[int], primary_id: int | None, user) -> None:
-    if primary_id is None:
-        raise ValidationFailed(
-            {"primary_priority": ["Choose the one priority this programme mainly serves."]}
-        )
-    ids = list(dict.fromkeys([primary_id, *(priority_ids or [])]))
-    found = set(Priority.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if missing := [str(i) for i in ids if i not in found]:
-        raise ValidationFailed({"priorities": [f"No priority with id {', '.join(missing)}."]})
+    ids = check_priorities(priority_ids, primary_id)
     for link in programme.programme_priorities.exclude(priority_id__in=ids):
         link._history_user = user
         link.delete()
