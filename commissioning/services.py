@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
-from commissioning.permissions import can_manage_round, can_score
+from commissioning.permissions import Action, require
 from commissioning.selectors import round_programmes
 from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
@@ -28,8 +28,7 @@ def round_create(
     criteria: list[tuple[str, str, int]] | None = None,
 ) -> ReviewRound:
     """Create a draft round with its rubric (the five default criteria unless given)."""
-    if not can_manage_round(user):
-        raise NotPermitted("Only commissioners can create review rounds.")
+    require(user, Action.ROUND_MANAGE)
     errors = {}
     for field, value in (("first_year", first_year), ("last_year", last_year)):
         try:
@@ -109,8 +108,7 @@ def score_record(
     *, user, review_round: ReviewRound, programme: Programme, criterion: Criterion, score: int, rationale: str
 ) -> Score:
     """Record (or change) this commissioner's score of a programme on a criterion."""
-    if not can_score(user):
-        raise NotPermitted("Only commissioners can score programmes.")
+    require(user, Action.ROUND_SCORE, review_round)
     _require_open(review_round, "scored")
     rationale = (rationale or "").strip()
     errors = {}
@@ -147,8 +145,7 @@ def conflict_declare(
     *, user, review_round: ReviewRound, programme: Programme, description: str
 ) -> ConflictOfInterest:
     """Declare a conflict of interest; the commissioner's scores of that programme are withdrawn."""
-    if not can_score(user):
-        raise NotPermitted("Only commissioners declare conflicts of interest in a round.")
+    require(user, Action.ROUND_SCORE, review_round)
     _require_open(review_round, "changed", allow_draft=True)
     if not (description or "").strip():
         raise ValidationFailed(
@@ -222,8 +219,7 @@ def _check_weights(weights: list[int], errors: dict) -> None:
 
 
 def _require_manage(user) -> None:
-    if not can_manage_round(user):
-        raise NotPermitted("Only commissioners can manage review rounds.")
+    require(user, Action.ROUND_MANAGE)
 
 
 def _require_open(review_round: ReviewRound, verb: str, allow_draft: bool = False) -> None:
