@@ -120,10 +120,6 @@ def has_role(user, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def is_admin(user) -> bool:
-    return has_role(user, Role.ADMIN)
-
-
 def is_commissioner(user) -> bool:
     """Commissioners and admins judge and change programmes."""
     return has_role(user, Role.COMMISSIONER, Role.ADMIN)

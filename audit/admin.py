@@ -5,14 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
-from accounts.roles import is_staff_role
 from audit.forms import AuditFilterForm
+from audit.permissions import Action, has_permission
 from audit.selectors import AuditFilter, audit_log
 
 
 def audit_log_view(request):
-    if not is_staff_role(request.user):
-        raise PermissionDenied("The audit log is for commissioners, finance officers and admins.")
+    allowed, reason = has_permission(Action.AUDIT_VIEW, request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
     form = AuditFilterForm(request.GET or None)
     criteria = form.criteria() if form.is_valid() else AuditFilter()
     page = Paginator(audit_log(criteria), 50).get_page(request.GET.get("page"))
@@ -36,5 +37,5 @@ admin.site.register_view(
     title="Audit log",
     app_label="audit",
     app_name="Audit",
-    allowed=is_staff_role,
+    allowed=lambda user: has_permission(Action.AUDIT_VIEW, user).allowed,
 )

@@ -1,31 +1,52 @@
-"""Who may do what in review rounds: one place, used by services, views and the API."""
+"""Who may do what in review rounds and funding reviews: one place, used by services, views and
+the API. `has_permission(action, user, obj=None)` returns a Verdict (allowed, reason);
+`require(user, action, obj=None)` raises NotPermitted with the reason. Rounds themselves (not
+their scores) are visible to every signed-in role."""
 
+from enum import StrEnum
+
+from accounts.permissions import Rule, Rules, Verdict, allow_if
 from accounts.roles import is_commissioner, is_staff_role
-from commissioning.models import ReviewRound
 
 
-def can_manage_round(user) -> bool:
-    return is_commissioner(user)
+class Action(StrEnum):
+    ROUND_MANAGE = "round.manage"  # create rounds, set their rubric, open and close them, decide
+    ROUND_SCORE = "round.score"  # score programmes and declare conflicts of interest
+    SCORES_SEE_ALL = "scores.see_all"  # every provider's scores and the value-for-money table
+    FUNDING_REVIEW_GENERATE = "funding_review.generate"  # PDF funding reviews, and their jobs
 
 
-def can_score(user) -> bool:
-    return is_commissioner(user)
+COMMISSIONERS_MANAGE_ROUNDS = "Only commissioners can create and manage review rounds."
+COMMISSIONERS_SCORE = "Only commissioners score programmes and declare conflicts of interest."
+SCORES_STAFF_ONLY = (
+    "A round's scores and value-for-money table cover every provider, so they are for partnership staff."
+)
+FUNDING_REVIEWS_STAFF_ONLY = (
+    "Funding reviews cover every provider's figures, so they are for commissioners and finance officers."
+)
 
 
-def can_see_round(user) -> bool:
-    """Rounds (not their scores) are visible to every signed-in role."""
-    return bool(getattr(user, "is_authenticated", False))
+def _commissioners(reason: str):
+    def check(user, obj=None) -> Verdict:
+        return allow_if(is_commissioner(user), reason)
+
+    return check
 
 
-def can_see_all_scores(user) -> bool:
-    return is_staff_role(user)
+def _staff(reason: str):
+    def check(user, obj=None) -> Verdict:
+        return allow_if(is_staff_role(user), reason)
+
+    return check
 
 
-def can_see_own_scores(user, review_round: ReviewRound) -> bool:
-    """Providers see scores of their own programmes once the round is closed."""
-    return review_round.is_closed
-
-
-def can_generate_funding_review(user) -> bool:
-    """PDF funding reviews cover every provider's figures: commissioners, finance officers, admins."""
-    return is_staff_role(user)
+RULES = Rules(
+    {
+        Action.ROUND_MANAGE: Rule(_commissioners(COMMISSIONERS_MANAGE_ROUNDS)),
+        Action.ROUND_SCORE: Rule(_commissioners(COMMISSIONERS_SCORE)),
+        Action.SCORES_SEE_ALL: Rule(_staff(SCORES_STAFF_ONLY)),
+        Action.FUNDING_REVIEW_GENERATE: Rule(_staff(FUNDING_REVIEWS_STAFF_ONLY)),
+    }
+)
+has_permission = RULES.has_permission
+require = RULES.require

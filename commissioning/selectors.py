@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from commissioning import vfm
 from commissioning.models import Criterion, Decision, ReviewRound, Score
+from core.errors import NotFound
 from grants import totals
 from grants.models import Programme, ProgrammePriority
 from outcomes.models import EvidenceGrade, OutcomeMeasure
@@ -272,12 +273,24 @@ def theme_breakdown(result: vfm.VfmResult) -> list[dict]:
     return portfolio_breakdown(vfm.VfmResult(programmes=joined, measures=result.measures), "theme")
 
 
-def round_detail(pk: int) -> ReviewRound:
-    return ReviewRound.objects.prefetch_related(
-        Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
-        "funding_streams",
-        "priorities",
-    ).get(pk=pk)
+ROUND_NOT_FOUND = "There is no review round with that number."
+
+
+def round_get_visible(*, user, pk) -> ReviewRound:
+    """A round with its rubric, streams and priorities; NotFound if there is none. Rounds (not
+    their scores: commissioning.permissions SCORES_SEE_ALL) are visible to every signed-in role."""
+    review_round = (
+        ReviewRound.objects.prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
+            "funding_streams",
+            "priorities",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if review_round is None:
+        raise NotFound(ROUND_NOT_FOUND)
+    return review_round
 
 
 def decisions_for(review_round: ReviewRound) -> dict[int, Decision]:

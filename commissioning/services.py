@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
-from commissioning.permissions import can_manage_round, can_score
+from commissioning.permissions import Action, require
 from commissioning.selectors import round_programmes
 from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
@@ -34,8 +34,7 @@ def round_create(
     criteria: list[tuple[str, str, int]] | None = None,
 ) -> ReviewRound:
     """Create a draft round with its rubric (the five default criteria unless given)."""
-    if not can_manage_round(user):
-        raise NotPermitted("Only commissioners can create review rounds.")
+    require(user, Action.ROUND_MANAGE)
     errors = {}
     for field, value in (("first_year", first_year), ("last_year", last_year)):
         try:
@@ -115,8 +114,7 @@ def score_record(
     """Record (or change) this commissioner's score of a programme on a criterion. The round row
     is locked while it is checked as open and for a conflict of interest: closing the round and
     declaring a conflict lock it too, so neither can slip in between the check and the save."""
-    if not can_score(user):
-        raise NotPermitted("Only commissioners can score programmes.")
+    require(user, Action.ROUND_SCORE, review_round)
     with transaction.atomic():
         locked = _lock_round(review_round)
         _require_open(locked, "scored")
@@ -155,8 +153,7 @@ def conflict_declare(
 ) -> ConflictOfInterest:
     """Declare a conflict of interest; the commissioner's scores of that programme are withdrawn.
     Under the round's lock, as score_record checks for conflicts under it."""
-    if not can_score(user):
-        raise NotPermitted("Only commissioners declare conflicts of interest in a round.")
+    require(user, Action.ROUND_SCORE, review_round)
     with transaction.atomic():
         locked = _lock_round(review_round)
         _require_open(locked, "changed", allow_draft=True)
@@ -240,8 +237,7 @@ def _check_weights(weights: list[int], errors: dict) -> None:
 
 
 def _require_manage(user) -> None:
-    if not can_manage_round(user):
-        raise NotPermitted("Only commissioners can manage review rounds.")
+    require(user, Action.ROUND_MANAGE)
 
 
 def _lock_round(review_round: ReviewRound) -> ReviewRound:

@@ -2,17 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning import selectors, services
 from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
-from commissioning.permissions import can_manage_round, can_see_all_scores
+from commissioning.permissions import Action, has_permission, require
 from core.errors import DomainError, ValidationFailed
+from core.http import refusals_as_pages
 from grants.models import OutcomeReturn
-from grants.selectors import programmes_visible_to, targets_by_year
+from grants.selectors import programme_get_visible, targets_by_year
 
 SORTABLE = [
     "rank",
@@ -32,11 +32,11 @@ SORTABLE = [
 
 
 @login_required
+@refusals_as_pages
 def round_list(request: HttpRequest) -> HttpResponse:
     form_errors: dict = {}
     if request.method == "POST":
-        if not can_manage_round(request.user):
-            raise PermissionDenied("Only commissioners can create review rounds.")
+        require(request.user, Action.ROUND_MANAGE)
         try:
             created = services.round_create(
                 user=request.user,
@@ -60,12 +60,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    review_round = _round(pk)
-    if not can_see_all_scores(request.user):
-        raise PermissionDenied(
-            "A round's portfolio table covers every provider, so it is for partnership staff."
-        )
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.SCORES_SEE_ALL, review_round)
     result = selectors.round_vfm(review_round)
     rows = selectors.vfm_rows(result)
     sort = request.GET.get("sort", "rank")
@@ -106,15 +104,16 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
                 ("Funding stream", selectors.portfolio_breakdown(result, "funding_stream")),
                 ("Provider", selectors.portfolio_breakdown(result, "provider")),
             ],
-            "can_manage": can_manage_round(request.user),
+            "can_manage": has_permission(Action.ROUND_MANAGE, request.user, review_round).allowed,
         },
     )
 
 
 @login_required
 @require_POST
+@refusals_as_pages
 def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    review_round = _round(pk)
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
     try:
         services.round_transition(user=request.user, review_round=review_round, to=request.POST.get("to", ""))
         messages.success(request, f"{review_round} is now {request.POST.get('to')}.")
@@ -124,11 +123,11 @@ def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def score_programme(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
     """One programme at a time: the evidence beside a form per criterion (saved with htmx)."""
-    review_round = _round(pk)
-    if not can_manage_round(request.user):
-        raise PermissionDenied("Only commissioners score programmes.")
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.ROUND_SCORE, review_round)
     programme = (
         selectors.round_programmes(review_round)
         .filter(pk=programme_pk)
@@ -145,11 +144,10 @@ def score_programme(request: HttpRequest, pk: int, programme_pk: int) -> HttpRes
 
 @login_required
 @require_POST
+@refusals_as_pages
 def declare_conflict(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
-    review_round = _round(pk)
-    programme = programmes_visible_to(request.user).filter(pk=programme_pk).first()
-    if programme is None:
-        raise Http404("No programme with that number is visible to you.")
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    programme = programme_get_visible(user=request.user, pk=programme_pk)
     try:
         services.conflict_declare(
             user=request.user,
@@ -165,11 +163,10 @@ def declare_conflict(request: HttpRequest, pk: int, programme_pk: int) -> HttpRe
 
 @login_required
 @require_POST
+@refusals_as_pages
 def record_decision(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
-    review_round = _round(pk)
-    programme = programmes_visible_to(request.user).filter(pk=programme_pk).first()
-    if programme is None:
-        raise Http404("No programme with that number is visible to you.")
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    programme = programme_get_visible(user=request.user, pk=programme_pk)
     try:
         decision = services.decision_record(
             user=request.user,
@@ -280,9 +277,3 @@ def _criterion_items(user, review_round, programme, only=None) -> list[dict]:
         )
     return items
 
-
-def _round(pk: int) -> ReviewRound:
-    try:
-        return selectors.round_detail(pk)
-    except ReviewRound.DoesNotExist:
-        raise Http404("There is no review round with that number.") from None

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 
+from core.errors import NotFound
 from grants.models import MeasureYearTotal, Programme
 from grants.selectors import programme_list, programmes_visible_to
 from outcomes.indicator_status import ALL_CODES, latest_status
@@ -18,6 +19,8 @@ from outcomes.models import Indicator, OutcomeMeasure, Priority
 from outcomes.selectors import current_plan, indicators_with_years, plan_priorities
 
 ZERO = Decimal("0")
+INDICATOR_NOT_FOUND = "There is no indicator with that id."
+PRIORITY_NOT_FOUND = "There is no priority with that number."
 
 
 def indicators_for_tracking() -> QuerySet[Indicator]:
@@ -27,6 +30,23 @@ def indicators_for_tracking() -> QuerySet[Indicator]:
         .order_by("code")
         .prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
     )
+
+
+def indicator_get_visible(*, user, pk) -> Indicator:
+    """An indicator with its years and priorities (reference data every signed-in user reads);
+    NotFound if there is none."""
+    indicator = indicators_for_tracking().filter(pk=pk).first()
+    if indicator is None:
+        raise NotFound(INDICATOR_NOT_FOUND)
+    return indicator
+
+
+def priority_get_visible(*, user, pk) -> Priority:
+    """A priority with its plan and actions (reference data); NotFound if there is none."""
+    priority = Priority.objects.select_related("plan").prefetch_related("actions").filter(pk=pk).first()
+    if priority is None:
+        raise NotFound(PRIORITY_NOT_FOUND)
+    return priority
 
 
 def indicator_rows() -> list[dict]:

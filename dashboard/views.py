@@ -4,13 +4,13 @@ status; one indicator's years, trend chart and contributing programmes)."""
 
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from core.http import refusals_as_pages
 from dashboard import selectors
 from grants import selectors as grants_selectors
 from outcomes.indicator_status import ALL_CODES, latest_status, trend_series, year_statuses
-from outcomes.models import Priority
 
 
 @login_required
@@ -33,10 +33,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = selectors.indicators_for_tracking().filter(pk=pk).first()
-    if indicator is None:
-        raise Http404("There is no indicator with that number.")
+    indicator = selectors.indicator_get_visible(user=request.user, pk=pk)
     years = year_statuses(indicator)
     return render(
         request,
@@ -58,8 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = get_object_or_404(Priority.objects.select_related("plan").prefetch_related("actions"), pk=pk)
+    priority = selectors.priority_get_visible(user=request.user, pk=pk)
     programmes = grants_selectors.programme_list(request.user).filter(programme_priorities__priority=priority)
     indicators = [(i, *latest_status(i)) for i in priority.indicators.prefetch_related("years")]
     return render(

@@ -22,7 +22,7 @@ from django.db.models import Sum
 from core.errors import DomainError, NotPermitted, ValidationFailed
 from core.formatting import gbp
 from grants.models import FundingStream, Organisation, Programme
-from grants.permissions import can_change_programme
+from grants.permissions import Action, has_permission
 from grants.services import programme_create, programme_update
 from grants.services._common import save_with_history, validate
 from outcomes.models import Priority
@@ -253,7 +253,7 @@ def import_package(data, *, user, progress: Callable[[int, int], None] | None = 
     An import may change only what an import created. Every grant is checked before anything is
     written; if any is refused, ValidationFailed lists every refusal ("grants/<n>: ...") and the
     database is left as it was."""
-    if not can_change_programme(user):
+    if not has_permission(Action.PROGRAMME_CHANGE, user)[0]:
         raise NotPermitted(NOT_PERMITTED.format(user=user))
     errors = validation_errors(data)
     if errors:

@@ -5,12 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 
-from accounts.roles import is_staff_role
 from api.pagination import StandardPagination
 from api.schema import LIST_ERRORS, R403
 from api.serializers.audit import AuditEntrySerializer, AuditQuerySerializer
+from audit.permissions import Action, require
 from audit.selectors import AuditFilter, audit_log
-from core.errors import NotPermitted
 
 
 class AuditLogView(GenericAPIView):
@@ -34,8 +33,7 @@ class AuditLogView(GenericAPIView):
         responses={200: AuditEntrySerializer(many=True), **LIST_ERRORS, 403: R403},  # 404: no such page
     )
     def get(self, request):
-        if not is_staff_role(request.user):
-            raise NotPermitted("The audit log is for commissioners, finance officers and admins.")
+        require(request.user, Action.AUDIT_VIEW)
         query = AuditQuerySerializer(data=request.query_params.dict())  # "" is a value, not absent
         query.is_valid(raise_exception=True)
         data = query.validated_data

@@ -7,7 +7,6 @@ from rest_framework.views import APIView
 
 from api.schema import READ_ERRORS
 from api.serializers.indicators import IndicatorTrackingSerializer
-from core.errors import NotFound
 from dashboard import selectors as dashboard_selectors
 from outcomes.indicator_status import latest_status, year_statuses
 
@@ -25,9 +24,7 @@ class IndicatorTrackingView(APIView):
         responses={200: IndicatorTrackingSerializer, **READ_ERRORS},
     )
     def get(self, request, pk: int):
-        indicator = dashboard_selectors.indicators_for_tracking().filter(pk=pk).first()
-        if indicator is None:
-            raise NotFound("There is no indicator with that id.")
+        indicator = dashboard_selectors.indicator_get_visible(user=request.user, pk=pk)
         status, year = latest_status(indicator)
         data = {
             "id": indicator.pk,

@@ -12,10 +12,10 @@ from api.filters import PaymentFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import payments as s
 from api.throttles import WriteRateThrottle
-from core.errors import NotFound, NotPermitted, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from grants import selectors, services
 from grants.models import Programme
-from grants.permissions import can_record_payment
+from grants.permissions import Action, require
 
 
 @extend_schema_view(
@@ -50,9 +50,10 @@ class PaymentViewSet(
         serializer = s.PaymentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        programme = selectors.programmes_visible_to(request.user).filter(pk=data.pop("programme")).first()
-        if programme is None:
-            raise NotFound("No programme with that id is visible to you.", field="programme")
+        try:
+            programme = selectors.programme_get_visible(user=request.user, pk=data.pop("programme"))
+        except NotFound as exc:  # name the field the id came in
+            raise NotFound(exc.message, field="programme") from None
         payment = services.payment_record(user=request.user, programme=programme, **data)
         return Response(s.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
 
@@ -71,8 +72,7 @@ class PaymentViewSet(
     @action(detail=True, methods=["post"], url_path="reverse")
     def reverse_payment(self, request, pk=None):
         payment = self.get_object()
-        if not can_record_payment(request.user):
-            raise NotPermitted("Only finance officers can reverse payments.")
+        require(request.user, Action.PAYMENT_RECORD, payment)
         serializer = s.PaymentReverseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reversal = services.payment_reverse(
@@ -87,11 +87,9 @@ class ProgrammePaymentsView(APIView):
         responses={200: s.ProgrammePaymentsSerializer, **READ_ERRORS},
     )
     def get(self, request, pk: int):
-        programme = (
-            selectors.programmes_visible_to(request.user).select_related("provider").filter(pk=pk).first()
+        programme = selectors.programme_get_visible(
+            user=request.user, pk=pk, queryset=Programme.objects.select_related("provider")
         )
-        if programme is None:
-            raise NotFound("No programme with that id is visible to you.")
         is_pbr = programme.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS
         schedule = selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None
         data = {

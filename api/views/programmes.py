@@ -10,7 +10,6 @@ from api.filters import ProgrammeFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import programmes as s
 from api.throttles import WriteRateThrottle
-from core.errors import NotFound
 from grants import selectors, services
 from grants.models import ProgrammePriority, ProgrammeTarget
 
@@ -145,11 +144,7 @@ class TargetViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def programme(self):
-        visible = selectors.programmes_visible_to(self.request.user)
-        programme = visible.filter(pk=self.kwargs["programme_pk"]).first()
-        if programme is None:
-            raise NotFound("No programme with that id is visible to you.")
-        return programme
+        return selectors.programme_get_visible(user=self.request.user, pk=self.kwargs["programme_pk"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

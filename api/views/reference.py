@@ -6,13 +6,12 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.roles import is_staff_role
 from api.schema import LIST_ERRORS, R403, READ_ERRORS
 from api.serializers import reference as s
 from api.serializers.payments import StreamBudgetSerializer
-from core.errors import NotPermitted
 from grants import selectors
 from grants.models import FundingStream
+from grants.permissions import Action, has_permission, require
 from outcomes.models import Indicator, OutcomeMeasure, Priority, Theme
 
 
@@ -86,7 +85,8 @@ class FundingStreamViewSet(viewsets.ReadOnlyModelViewSet):
     def _attach_figures(self, streams) -> None:
         """Budget figures for partnership staff (three queries for the page); null for providers."""
         streams = list(streams)
-        lines = selectors.stream_budgets(streams) if is_staff_role(self.request.user) else {}
+        may_see = has_permission(Action.BUDGET_VIEW, self.request.user).allowed
+        lines = selectors.stream_budgets(streams) if may_see else {}
         for stream in streams:
             stream.figures = lines.get(stream.pk)
 
@@ -96,8 +96,7 @@ class FundingStreamViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def budget(self, request, pk=None):
-        if not is_staff_role(request.user):
-            raise NotPermitted("Budgets cover every provider, so they are for partnership staff.")
+        require(request.user, Action.BUDGET_VIEW)
         stream = super().get_object()  # not self's: the figures come with the programmes, once
         line, programmes = selectors.stream_budget(stream)
         data = {"stream": stream, "line": line, "programmes": programmes}

@@ -7,12 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from accounts.roles import is_staff_role
 from api.schema import R401, R403, R404
+from commissioning import permissions as review_permissions
 from commissioning.reports import services as report_services
 from commissioning.reports.selectors import resolve_scope
-from core.errors import NotPermitted
 from core.files import spreadsheets
+from grants import permissions as grants_permissions
 from grants.giving360 import CSV_COLUMNS, csv_rows, export_package
 from grants.models import Programme
 
@@ -33,7 +33,7 @@ class _FundingReviewPdf(APIView):
     kind = ""
 
     def _pdf(self, request, key) -> HttpResponse:
-        report_services.check_can_generate(request.user)
+        review_permissions.require(request.user, review_permissions.Action.FUNDING_REVIEW_GENERATE)
         scope = resolve_scope(self.kind, key)
         pdf, _ = report_services.funding_review_pdf(scope, user=request.user)
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -96,8 +96,7 @@ class Giving360Export(APIView):
         },
     )
     def get(self, request):
-        if not is_staff_role(request.user):
-            raise NotPermitted("The export covers every provider, so it is for partnership staff.")
+        grants_permissions.require(request.user, grants_permissions.Action.PORTFOLIO_EXPORT)
         response = JsonResponse(
             export_package(Programme.objects.order_by("reference")), json_dumps_params={"indent": 1}
         )
@@ -111,7 +110,6 @@ class Giving360CsvExport(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR, 401: R401, 403: R403},
     )
     def get(self, request):
-        if not is_staff_role(request.user):
-            raise NotPermitted("The export covers every provider, so it is for partnership staff.")
+        grants_permissions.require(request.user, grants_permissions.Action.PORTFOLIO_EXPORT)
         rows = csv_rows(export_package(Programme.objects.order_by("reference")))
         return spreadsheets.download("csv", CSV_COLUMNS, rows, filename="yardstick-360giving")

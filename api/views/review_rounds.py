@@ -5,7 +5,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -15,10 +14,10 @@ from api.serializers import review_rounds as s
 from api.throttles import WriteRateThrottle
 from commissioning import selectors, services
 from commissioning.models import Criterion, ReviewRound
-from commissioning.permissions import can_see_all_scores
-from core.errors import NotPermitted, ValidationFailed
+from commissioning.permissions import Action, has_permission, require
+from core.errors import ValidationFailed
 from core.files import spreadsheets
-from grants.selectors import programmes_visible_to
+from grants.selectors import programme_get_visible, programmes_visible_to
 
 
 class _DownloadRenderer(BaseRenderer):
@@ -144,7 +143,7 @@ class ReviewRoundViewSet(
             )
             return Response(s.ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
         scores = review_round.scores.select_related("commissioner")
-        if not can_see_all_scores(request.user):
+        if not has_permission(Action.SCORES_SEE_ALL, request.user, review_round).allowed:
             if not review_round.is_closed:
                 scores = scores.none()
             scores = scores.filter(programme__in=programmes_visible_to(request.user))
@@ -232,10 +231,7 @@ class ReviewRoundViewSet(
     )
     def vfm(self, request, pk=None):
         review_round = self.get_object()
-        if not can_see_all_scores(request.user):
-            raise NotPermitted(
-                "The value-for-money table covers every provider, so it is for partnership staff."
-            )
+        require(request.user, Action.SCORES_SEE_ALL, review_round)
         rows = _filtered_vfm(selectors.vfm_rows(selectors.round_vfm(review_round)), request.query_params)
         fmt = request.query_params.get("format", "json")
         if fmt == "csv":
@@ -290,10 +286,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 def _programme(user, pk: int):
-    programme = programmes_visible_to(user).filter(pk=pk).first()
-    if programme is None:
-        raise NotFound("No programme with that id is visible to you.")
-    return programme
+    return programme_get_visible(user=user, pk=pk)
 
 
 __all__ = ["OpenApiTypes"]

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.roles import Role, roles_of
 from commissioning import selectors, vfm
-from commissioning.models import Criterion, Decision, ReviewRound
+from commissioning.models import Criterion, Decision, ReportJob, ReviewRound
+from commissioning.permissions import Action, require
 from commissioning.reports.content import (
     NO_DECISION,
     BudgetLine,
@@ -33,6 +34,17 @@ from outcomes.periods import FinancialYear, PeriodError, year_labels
 from outcomes.selectors import current_plan
 
 SCOPE_KINDS = ("round", "stream", "year")
+JOB_NOT_FOUND = "There is no funding review with that number."
+
+
+def job_get_visible(*, user, pk) -> ReportJob:
+    """A requested funding review (without its PDF) for partnership staff, whoever asked for it:
+    NotPermitted for other roles, NotFound if there is no such job."""
+    require(user, Action.FUNDING_REVIEW_GENERATE)
+    job = ReportJob.objects.defer("pdf").select_related("requested_by").filter(pk=pk).first()
+    if job is None:
+        raise NotFound(JOB_NOT_FOUND)
+    return job
 
 
 @dataclass(frozen=True)

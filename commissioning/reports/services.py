@@ -14,10 +14,10 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from commissioning.models import ReportJob
-from commissioning.permissions import can_generate_funding_review
+from commissioning.permissions import Action, require
 from commissioning.reports.pdf.document import render
 from commissioning.reports.selectors import Scope, funding_review, resolve_scope
-from core.errors import NotPermitted, ValidationFailed
+from core.errors import ValidationFailed
 from core.jobs import enqueue
 
 log = logging.getLogger(__name__)
@@ -25,17 +25,9 @@ JOB = "commissioning.reports.services.report_run"
 _PAGE = re.compile(rb"/Type /Page\b(?!s)")
 
 
-def check_can_generate(user) -> None:
-    if not can_generate_funding_review(user):
-        raise NotPermitted(
-            "Funding reviews cover every provider's figures, so they are for commissioners and finance "
-            "officers."
-        )
-
-
 def funding_review_pdf(scope: Scope, *, user, progress=None) -> tuple[bytes, int]:
     """The PDF for the scope, built now; returns the bytes and the number of programmes."""
-    check_can_generate(user)
+    require(user, Action.FUNDING_REVIEW_GENERATE)
     review = funding_review(scope, user=user)
     return render(review, progress=progress), review.programme_count
 
@@ -43,7 +35,7 @@ def funding_review_pdf(scope: Scope, *, user, progress=None) -> tuple[bytes, int
 def report_request(*, user, kind: str, key) -> ReportJob:
     """Record a request for a funding review and start it: queued for the worker if a task queue
     is configured, otherwise built before this returns."""
-    check_can_generate(user)
+    require(user, Action.FUNDING_REVIEW_GENERATE)
     scope = resolve_scope(kind, key)
     job = ReportJob.objects.create(
         scope=scope.kind, scope_key=scope.key, scope_label=scope.label[:300], requested_by=user

@@ -4,24 +4,19 @@ with htmx) and the download."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from commissioning.models import ReportJob, ReviewRound
-from commissioning.permissions import can_generate_funding_review
+from commissioning.permissions import Action, require
 from commissioning.reports import services as report_services
-from commissioning.reports.selectors import resolve_scope
+from commissioning.reports.selectors import job_get_visible, resolve_scope
 from core.errors import DomainError
+from core.http import refusals_as_pages
 from grants.models import FundingStream
 from outcomes.periods import year_labels
-
-
-def _staff(request: HttpRequest) -> None:
-    if not can_generate_funding_review(request.user):
-        raise PermissionDenied("Funding reviews are for commissioners and finance officers.")
 
 
 def _scope(kind: str, key):
@@ -32,8 +27,9 @@ def _scope(kind: str, key):
 
 
 @login_required
+@refusals_as_pages
 def hub(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
     streams = list(
         FundingStream.objects.select_related("funder")
         .annotate(programme_count=Count("programmes"), awarded=Sum("programmes__award_amount"))
@@ -53,8 +49,9 @@ def hub(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def stream_page(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
     scope = _scope("stream", pk)
     programmes = scope.programmes().select_related("provider")
     awarded = programmes.aggregate(total=Sum("award_amount"))["total"] or 0
@@ -73,8 +70,9 @@ def stream_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def year_page(request: HttpRequest, year: str) -> HttpResponse:
-    _staff(request)
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
     scope = _scope("year", year)
     programmes = scope.programmes().select_related("provider", "funding_stream")
     return render(
@@ -92,8 +90,9 @@ def year_page(request: HttpRequest, year: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals_as_pages
 def generate(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
     try:
         job = report_services.report_request(
             user=request.user, kind=request.POST.get("scope", ""), key=request.POST.get("key", "")
@@ -105,24 +104,27 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    context = {"job": _job(pk), "retention_days": report_services.retention_days()}
+    job = job_get_visible(user=request.user, pk=pk)
+    context = {"job": job, "retention_days": report_services.retention_days()}
     return render(request, "commissioning/reports/job.html", context)
 
 
 @login_required
+@refusals_as_pages
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The small fragment the job page polls until the PDF is ready."""
-    _staff(request)
-    context = {"job": _job(pk), "retention_days": report_services.retention_days()}
+    job = job_get_visible(user=request.user, pk=pk)
+    context = {"job": job, "retention_days": report_services.retention_days()}
     return render(request, "commissioning/reports/_status.html", context)
 
 
 @login_required
+@refusals_as_pages
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF; 410 Gone, with a page offering to generate it again, once it has been purged."""
-    _staff(request)
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
     job = ReportJob.objects.select_related("requested_by").filter(pk=pk).first()
     if job is not None and job.is_expired:
         context = {"job": job, "retention_days": report_services.retention_days()}
@@ -132,13 +134,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
-
-
-def _job(pk: int) -> ReportJob:
-    job = ReportJob.objects.defer("pdf").select_related("requested_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404("There is no funding review with that number.")
-    return job
 
 
 def _recent_jobs(user, scope=None):

@@ -9,10 +9,12 @@ from grants.selectors.budgets import (
     spend_by_programme,
     stream_budget,
     stream_budgets,
+    stream_get_visible,
     stream_programmes,
 )
 from grants.selectors.history import programme_history
 from grants.selectors.payments import (
+    payment_get_visible,
     payment_schedule,
     payment_schedules,
     payments_visible_to,
@@ -22,32 +24,42 @@ from grants.selectors.payments import (
 from grants.selectors.programmes import (
     organisations_visible_to,
     programme_detail,
+    programme_get_visible,
     programme_list,
     programmes_visible_to,
     targets_by_year,
     total_award,
 )
-from grants.selectors.returns import return_slots, returns_awaiting_review, returns_visible_to
+from grants.selectors.returns import (
+    return_get_visible,
+    return_slots,
+    returns_awaiting_review,
+    returns_visible_to,
+)
 
 __all__ = [
     "BudgetLine",
     "organisations_visible_to",
     "paid_by_programme",
+    "payment_get_visible",
     "payment_schedule",
     "payment_schedules",
     "payments_visible_to",
     "pbr_programmes_visible_to",
     "programme_detail",
+    "programme_get_visible",
     "programme_history",
     "programme_list",
     "programme_payments",
     "programmes_visible_to",
+    "return_get_visible",
     "return_slots",
     "returns_awaiting_review",
     "returns_visible_to",
     "spend_by_programme",
     "stream_budget",
     "stream_budgets",
+    "stream_get_visible",
     "stream_programmes",
     "targets_by_year",
     "total_award",

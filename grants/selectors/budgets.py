@@ -5,12 +5,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
+from core.errors import NotFound
 from grants.models import (
+    FundingStream,
     Payment,
     Programme,
     ProgrammeYearSpend,
 )
 from grants.payments import pence
+
+STREAM_NOT_FOUND = "There is no funding stream with that number."
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,12 @@ def _budget_line(budget: Decimal, rows: list[dict]) -> BudgetLine:
         spent=sum((r["spent"] for r in rows), Decimal("0")),
         paid=sum((r["paid"] for r in rows), Decimal("0")),
     )
+
+
+def stream_get_visible(*, user, pk) -> FundingStream:
+    """A funding stream with its funder (reference data every signed-in user may read); NotFound if
+    there is none. Its budget figures are for partnership staff (grants.permissions BUDGET_VIEW)."""
+    stream = FundingStream.objects.select_related("funder").filter(pk=pk).first()
+    if stream is None:
+        raise NotFound(STREAM_NOT_FOUND)
+    return stream

@@ -4,27 +4,43 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from accounts.roles import is_provider, is_staff_role
+from core.errors import NotFound
 from grants.models import (
     Organisation,
     Programme,
     ProgrammePriority,
 )
-from grants.permissions import member_organisation_ids
+from grants.permissions import (
+    PROGRAMME_NOT_VISIBLE,
+    Action,
+    has_permission,
+    member_organisation_ids,
+    provider_organisation_ids,
+    require,
+)
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
     """Every programme for partnership staff; a provider's own organisations' otherwise."""
     programmes = Programme.objects.all()
-    if is_staff_role(user):
+    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
         return programmes
-    if is_provider(user):
-        return programmes.filter(provider_id__in=member_organisation_ids(user))
-    return programmes.none()
+    org_ids = provider_organisation_ids(user)
+    return programmes.filter(provider_id__in=org_ids) if org_ids else programmes.none()
+
+
+def programme_get_visible(*, user, pk, queryset: QuerySet[Programme] | None = None) -> Programme:
+    """The programme, if the user may see it; NotFound (the same for a missing programme and
+    another organisation's) otherwise. `queryset` (of programmes) says what to load with it."""
+    programme = (Programme.objects.all() if queryset is None else queryset).filter(pk=pk).first()
+    if programme is None:
+        raise NotFound(PROGRAMME_NOT_VISIBLE)
+    require(user, Action.PROGRAMME_VIEW, programme)
+    return programme
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
-    if is_staff_role(user):
+    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
         return Organisation.objects.all()
     return Organisation.objects.filter(id__in=member_organisation_ids(user))
 

@@ -2,22 +2,31 @@
 
 from django.db.models import QuerySet
 
-from accounts.roles import is_provider, is_staff_role
+from core.errors import NotFound
 from grants.models import (
     OutcomeReturn,
     ProgrammeTarget,
 )
-from grants.permissions import member_organisation_ids
+from grants.permissions import RETURN_NOT_VISIBLE, Action, has_permission, provider_organisation_ids, require
 from grants.selectors.programmes import programmes_visible_to
 
 
 def returns_visible_to(user) -> QuerySet[OutcomeReturn]:
     returns = OutcomeReturn.objects.all()
-    if is_staff_role(user):
+    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
         return returns
-    if is_provider(user):
-        return returns.filter(programme__provider_id__in=member_organisation_ids(user))
-    return returns.none()
+    org_ids = provider_organisation_ids(user)
+    return returns.filter(programme__provider_id__in=org_ids) if org_ids else returns.none()
+
+
+def return_get_visible(*, user, pk, queryset: QuerySet[OutcomeReturn] | None = None) -> OutcomeReturn:
+    """The return (with its programme), if the user may see it; NotFound otherwise."""
+    returns = OutcomeReturn.objects.all() if queryset is None else queryset
+    outcome_return = returns.select_related("programme").filter(pk=pk).first()
+    if outcome_return is None:
+        raise NotFound(RETURN_NOT_VISIBLE)
+    require(user, Action.RETURN_VIEW, outcome_return)
+    return outcome_return
 
 
 def return_slots(user, *, today, window_days: int, programme_ids=None) -> list[dict]:

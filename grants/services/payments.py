@@ -8,13 +8,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.formatting import gbp
 from grants.models import Payment, Programme
-from grants.permissions import (
-    can_record_payment,
-    can_view_programme,
-)
+from grants.permissions import Action, require
 from grants.selectors import payment_schedule
 from grants.services._common import check_within_dates, parse_quarter, save_with_history, validate
 
@@ -62,10 +59,8 @@ def payment_prepare(
 ) -> Payment:
     """Check a payment and return it unsaved, with the programme row locked until the caller's
     transaction ends (payment_record saves it; the admin's add form uses it to validate)."""
-    if not can_view_programme(user, programme):
-        raise NotFound("No programme with that id is visible to you.")
-    if not can_record_payment(user):
-        raise NotPermitted("Only finance officers can record payments.")
+    require(user, Action.PROGRAMME_VIEW, programme)
+    require(user, Action.PAYMENT_RECORD, programme)
     today = today or timezone.localdate()
     reference = (reference or "").strip()
     if programme.commissioning_model != Programme.Model.PAYMENT_BY_RESULTS:
@@ -134,10 +129,8 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
     nets to nothing and the quarter is payable again. A payment is reversed at most once and a
     reversal is never reversed (record a new payment instead). The programme row is locked, as
     for payment_record, so two reversals at once cannot both pass."""
-    if not can_view_programme(user, payment.programme):
-        raise NotFound("No payment with that id is visible to you.")
-    if not can_record_payment(user):
-        raise NotPermitted("Only finance officers can reverse payments.")
+    require(user, Action.PAYMENT_VIEW, payment)
+    require(user, Action.PAYMENT_RECORD, payment)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": ["Say why this payment is being reversed."]})

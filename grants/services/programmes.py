@@ -7,12 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
-from grants.permissions import (
-    can_change_programme,
-    can_view_programme,
-)
+from grants.permissions import Action, require
 from grants.services._common import check_within_dates, parse_quarter, save_with_history, validate
 from grants.services.budgets import check_stream_capacity
 from outcomes.models import OutcomeMeasure, Priority
@@ -34,8 +31,7 @@ def programme_create(
     theme_ids: Iterable[int] = (),
     ward_ids: Iterable[int] = (),
 ) -> Programme:
-    if not can_change_programme(user):
-        raise NotPermitted("Only commissioners can create programmes.")
+    require(user, Action.PROGRAMME_CHANGE)
     with transaction.atomic():
         programme = Programme(**fields)
         _check_award(programme)
@@ -57,10 +53,7 @@ def programme_update(
     theme_ids=None,
     ward_ids=None,
 ) -> Programme:
-    if not can_view_programme(user, programme):
-        raise NotFound("No programme with that id is visible to you.")
-    if not can_change_programme(user):
-        raise NotPermitted("Only commissioners can change programmes.")
+    _require_change(user, programme)
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         for name, value in fields.items():
@@ -151,10 +144,8 @@ def check_priorities(priority_ids: Iterable[int] | None, primary_id: int | None)
 
 
 def _require_change(user, programme: Programme) -> None:
-    if not can_view_programme(user, programme):
-        raise NotFound("No programme with that id is visible to you.")
-    if not can_change_programme(user):
-        raise NotPermitted("Only commissioners can change programmes and targets.")
+    require(user, Action.PROGRAMME_VIEW, programme)
+    require(user, Action.PROGRAMME_CHANGE, programme)
 
 
 def _set_priorities(programme: Programme, priority_ids: list[int], primary_id: int | None, user) -> None:

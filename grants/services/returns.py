@@ -15,11 +15,7 @@ from core.db.compiled import CompiledQuery, instance
 from core.db.history import insert_with_history
 from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 from grants.models import OutcomeReturn, Programme, ProgrammeTarget
-from grants.permissions import (
-    can_review_return,
-    can_submit_return,
-    can_view_programme,
-)
+from grants.permissions import PROGRAMME_NOT_VISIBLE, Action, has_permission, require
 from grants.selectors import programmes_visible_to
 from grants.services._common import check_within_dates, parse_quarter, save_with_history
 from outcomes.models import OutcomeMeasure
@@ -153,8 +149,7 @@ def return_amend(
     """Amend a submitted or queried return: a new revision; a verified return is locked (409)."""
     with transaction.atomic():
         locked = _lock(user, outcome_return)
-        if not can_submit_return(user, locked.programme):
-            raise NotPermitted("Only the provider's own staff can amend this return.")
+        require(user, Action.RETURN_SUBMIT, locked.programme)
         if locked.status == Status.VERIFIED:
             raise Conflict(
                 f"This return was verified on {timezone.localtime(locked.reviewed_at):%d %B %Y} and is "
@@ -180,8 +175,7 @@ def return_verify(*, user, outcome_return: OutcomeReturn) -> OutcomeReturn:
     """A commissioner accepts a submitted return; it is then locked."""
     with transaction.atomic():
         locked = _lock(user, outcome_return)
-        if not can_review_return(user, locked.programme):
-            raise NotPermitted("Only commissioners can verify returns.")
+        require(user, Action.RETURN_REVIEW, locked)
         if locked.status != Status.SUBMITTED:
             raise Conflict(
                 f"Only a submitted return can be verified; this one is {locked.status}.", id=locked.pk
@@ -199,8 +193,7 @@ def return_query(*, user, outcome_return: OutcomeReturn, reason: str) -> Outcome
         raise ValidationFailed({"reason": ["Say what the provider needs to check or correct."]})
     with transaction.atomic():
         locked = _lock(user, outcome_return)
-        if not can_review_return(user, locked.programme):
-            raise NotPermitted("Only commissioners can query returns.")
+        require(user, Action.RETURN_REVIEW, locked)
         if locked.status != Status.SUBMITTED:
             raise Conflict(
                 f"Only a submitted return can be queried; this one is {locked.status}.", id=locked.pk
@@ -277,7 +270,7 @@ class _ReturnContext:
         measure = instance(OutcomeMeasure, "default", _MEASURE_FIELDS, row[split:])
         # Visibility is checked on the row (the user's access is loaded anyway for the permission
         # check) rather than with a sub-query: that keeps the common case cheap.
-        if not can_view_programme(user, programme):
+        if not has_permission(Action.PROGRAMME_VIEW, user, programme).allowed:
             return None
         return cls({programme.pk: programme}, {measure.pk: measure}, {(programme.pk, measure.pk)}, {})
 
@@ -317,9 +310,8 @@ def _existing_returns(keys: list[tuple]) -> dict[tuple, int]:
 def _check_return(user, item: ReturnInput, ctx: _ReturnContext, today: date) -> None:
     programme = ctx.programmes.get(item.programme_id)
     if programme is None:
-        raise NotFound("No programme with that id is visible to you.", field="programme")
-    if not can_submit_return(user, programme):
-        raise NotPermitted("Only the provider's own staff can submit returns for this programme.")
+        raise NotFound(PROGRAMME_NOT_VISIBLE, field="programme")
+    require(user, Action.RETURN_SUBMIT, programme)
     measure = ctx.measures.get(item.measure_id)
     if measure is None:
         raise ValidationFailed({"measure": [f"There is no outcome measure with id {item.measure_id}."]})
@@ -366,8 +358,7 @@ def _lock(user, outcome_return: OutcomeReturn) -> OutcomeReturn:
         .select_related("programme", "measure")
         .get(pk=outcome_return.pk)
     )
-    if not can_view_programme(user, locked.programme):
-        raise NotFound("No return with that id is visible to you.")
+    require(user, Action.RETURN_VIEW, locked)
     return locked
 
 

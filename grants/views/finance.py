@@ -4,34 +4,29 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.roles import is_staff_role
 from core.errors import Conflict, DomainError
 from core.forms import add_domain_error
+from core.http import refusals_as_pages
 from grants import selectors, services
 from grants.forms import PaymentForm, PaymentReverseForm
-from grants.models import FundingStream, Programme
-from grants.permissions import can_record_payment
+from grants.models import FundingStream, Payment, Programme
+from grants.permissions import Action, has_permission, require
 from outcomes.periods import Quarter
 
 ZERO = Decimal("0")
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if not is_staff_role(request.user):
-        raise PermissionDenied("Budgets cover every provider, so they are for partnership staff.")
 
 
 # --- budgets ----------------------------------------------------------------------------------
 
 
 @login_required
+@refusals_as_pages
 def budgets(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+    require(request.user, Action.BUDGET_VIEW)
     years = list(
         FundingStream.objects.order_by("-financial_year").values_list("financial_year", flat=True).distinct()
     )
@@ -54,11 +49,10 @@ def budgets(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
-    stream = FundingStream.objects.select_related("funder").filter(pk=pk).first()
-    if stream is None:
-        raise Http404("There is no funding stream with that number.")
+    require(request.user, Action.BUDGET_VIEW)
+    stream = selectors.stream_get_visible(user=request.user, pk=pk)
     line, programmes = selectors.stream_budget(stream)
     return render(
         request, "grants/finance/stream.html", {"stream": stream, "line": line, "programmes": programmes}
@@ -69,6 +63,7 @@ def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def pbr_portfolio(request: HttpRequest) -> HttpResponse:
     programmes = list(
         selectors.pbr_programmes_visible_to(request.user)
@@ -76,7 +71,7 @@ def pbr_portfolio(request: HttpRequest) -> HttpResponse:
         .order_by("reference")
     )
     form = None
-    if can_record_payment(request.user):
+    if has_permission(Action.PAYMENT_RECORD, request.user).allowed:
         form = PaymentForm(
             request.POST or None,
             programmes=selectors.pbr_programmes_visible_to(request.user).order_by("reference"),
@@ -86,7 +81,7 @@ def pbr_portfolio(request: HttpRequest) -> HttpResponse:
         if recorded and _record(request, form, form.cleaned_data["programme"]):
             return redirect(request.get_full_path())
     elif request.method == "POST":
-        raise PermissionDenied("Only finance officers can record payments.")
+        require(request.user, Action.PAYMENT_RECORD)
     schedules = selectors.payment_schedules(programmes, today=timezone.localdate())
     rows = [{"programme": p, "schedule": schedules[p.pk]} for p in programmes]
     totals = {
@@ -97,18 +92,15 @@ def pbr_portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = (
-        selectors.programmes_visible_to(request.user)
-        .select_related("provider", "funding_stream")
-        .filter(pk=pk)
-        .first()
+    programme = selectors.programme_get_visible(
+        user=request.user, pk=pk, queryset=Programme.objects.select_related("provider", "funding_stream")
     )
-    if programme is None:
-        raise Http404("No programme with that number is visible to you.")
     is_pbr = programme.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS
+    may_record = has_permission(Action.PAYMENT_RECORD, request.user).allowed
     form = None
-    if is_pbr and can_record_payment(request.user):
+    if is_pbr and may_record:
         form = PaymentForm(
             request.POST or None,
             programmes=Programme.objects.filter(pk=programme.pk),
@@ -117,7 +109,7 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid() and _record(request, form, programme):
             return redirect("finance-programme-payments", pk=programme.pk)
     elif request.method == "POST":
-        raise PermissionDenied("Only finance officers can record payments.")
+        require(request.user, Action.PAYMENT_RECORD)
     return render(
         request,
         "grants/finance/programme_payments.html",
@@ -127,25 +119,24 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule": selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None,
             "payments": selectors.programme_payments(programme),
             "form": form,
-            "can_reverse": can_record_payment(request.user),
+            "can_reverse": may_record,
         },
     )
 
 
 @login_required
+@refusals_as_pages
 def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     """Reverse a payment recorded in error: a form asking why (also shown inline on the
     programme's payments page), then a linked reversal; the payment itself is kept."""
-    payment = (
-        selectors.payments_visible_to(request.user)
-        .select_related("programme", "programme__provider", "recorded_by", "reversal", "reverses")
-        .filter(pk=pk)
-        .first()
+    payment = selectors.payment_get_visible(
+        user=request.user,
+        pk=pk,
+        queryset=Payment.objects.select_related(
+            "programme__provider", "recorded_by", "reversal", "reverses"
+        ),
     )
-    if payment is None:
-        raise Http404("No payment with that number is visible to you.")
-    if not can_record_payment(request.user):
-        raise PermissionDenied("Only finance officers can reverse payments.")
+    require(request.user, Action.PAYMENT_RECORD, payment)
     form = PaymentReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

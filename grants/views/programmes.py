@@ -3,11 +3,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.files import spreadsheets
+from core.http import refusals_as_pages
 from grants import selectors
 from grants.models import FundingStream, Programme
 
@@ -44,10 +45,11 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_detail(request.user).filter(pk=pk).first()
-    if programme is None:
-        raise Http404("No programme with that number is visible to you.")
+    programme = selectors.programme_get_visible(
+        user=request.user, pk=pk, queryset=selectors.programme_detail(request.user)
+    )
     returns = selectors.returns_visible_to(request.user).filter(programme=programme)
     return render(
         request,

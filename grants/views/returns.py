@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,15 +19,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_commissioner
 from core.errors import DomainError, ValidationFailed, field_errors
 from core.files import spreadsheets
 from core.files.uploads import read_limited
 from core.forms import add_domain_error
+from core.http import refusals_as_pages
 from grants import selectors, services
 from grants.forms import AmendReturnForm, QueryForm, ReturnForm, ReturnsUploadForm
-from grants.models import OutcomeMeasure
-from grants.permissions import can_review_return
+from grants.models import OutcomeMeasure, OutcomeReturn
+from grants.permissions import Action, require
 from grants.returns_excel import parse_returns, template_workbook
 from grants.services.returns import RETURN_EXISTS
 from outcomes.periods import PeriodError, Quarter
@@ -101,15 +100,11 @@ def _amend_it_here(exc: DomainError) -> SafeString:
 
 
 @login_required
+@refusals_as_pages
 def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    outcome_return = (
-        selectors.returns_visible_to(request.user)
-        .select_related("programme", "measure")
-        .filter(pk=pk)
-        .first()
+    outcome_return = selectors.return_get_visible(
+        user=request.user, pk=pk, queryset=OutcomeReturn.objects.select_related("measure")
     )
-    if outcome_return is None:
-        raise Http404("No return with that number is visible to you.")
     form = AmendReturnForm(request.POST or None, instance=outcome_return)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -179,9 +174,9 @@ def returns_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def returns_queue(request: HttpRequest) -> HttpResponse:
-    if not is_commissioner(request.user):
-        raise PermissionDenied("The verification queue is for commissioners.")
+    require(request.user, Action.RETURN_REVIEW)
     returns = selectors.returns_awaiting_review(request.user)
     query = request.GET.get("q", "").strip()
     if query:
@@ -196,6 +191,7 @@ def returns_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals_as_pages
 def return_verify(request: HttpRequest, pk: int) -> HttpResponse:
     outcome_return = _reviewable(request, pk)
     try:
@@ -208,6 +204,7 @@ def return_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals_as_pages
 def return_query(request: HttpRequest, pk: int) -> HttpResponse:
     outcome_return = _reviewable(request, pk)
     form = QueryForm(request.POST)
@@ -232,13 +229,8 @@ def _back_to_queue(request) -> HttpResponse:
 
 
 def _reviewable(request, pk: int):
-    outcome_return = (
-        selectors.returns_visible_to(request.user).select_related("programme").filter(pk=pk).first()
-    )
-    if outcome_return is None:
-        raise Http404("No return with that number is visible to you.")
-    if not can_review_return(request.user, outcome_return.programme):
-        raise PermissionDenied("Only commissioners can verify or query returns.")
+    outcome_return = selectors.return_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.RETURN_REVIEW, outcome_return)
     return outcome_return
 
 

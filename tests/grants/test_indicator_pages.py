@@ -156,7 +156,7 @@ def test_unknown_indicator_is_not_found(client, commissioner):
     client.force_login(commissioner)
     response = client.get(reverse("indicator-detail", args=[99999]))
     assert response.status_code == 404
-    assert "There is no indicator with that number" in response.content.decode()
+    assert "There is no indicator with that id" in response.content.decode()
 
 
 def test_nav_links_to_indicators(client, commissioner):

@@ -51,7 +51,7 @@ def test_provider_sees_only_its_own_organisations_programmes(client, demo):
     assert client.get(reverse("programme-detail", args=[own.first().pk])).status_code == 200
     response = client.get(reverse("programme-detail", args=[others.first().pk]))
     assert response.status_code == 404
-    assert "No programme with that number is visible to you" in response.content.decode()
+    assert "No programme with that id is visible to you" in response.content.decode()
 
 
 def test_provider2_cannot_open_provider_programme(client, demo):

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.roles import is_commissioner
 from core.errors import DomainError, ValidationFailed
 from core.files.uploads import parse_json
 from grants.giving360 import import_package
+from grants.permissions import Action, has_permission
 
 USER_UNKNOWN = (
     "There is no user named {name!r}; --user names the commissioner or admin the import is done as."
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             raise CommandError(USER_UNKNOWN.format(name=name))
         if not acting.is_active:
             raise CommandError(USER_INACTIVE.format(name=name))
-        if not is_commissioner(acting):
+        if not has_permission(Action.PROGRAMME_CHANGE, acting)[0]:
             raise CommandError(USER_NOT_ALLOWED.format(name=name))
         return acting
 

@@ -1,0 +1,68 @@
+"""The shape every app's permissions take: a decision with its reason, and one way to enforce it.
+
+Each app's permissions.py names its actions (an Action enum) and maps each to a rule: a predicate
+`(user, obj) -> Verdict` and the domain error a refusal raises (NotPermitted, 403; or NotFound,
+404, where the question is whether the user may see an object at all, so that another
+organisation's objects are not found rather than forbidden). Views, the API and services ask
+`has_permission(action, user, obj)` or call `require(user, action, obj)`; nothing else reads roles
+to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from core.errors import DomainError, NotPermitted
+
+
+class Verdict(NamedTuple):
+    """A permission decision: whether the action is allowed and, if not, why (words a person can
+    act on). A tuple, so `allowed, reason = has_permission(...)` reads as Hypha's does."""
+
+    allowed: bool
+    reason: str = ""
+
+
+ALLOWED = Verdict(True, "")
+
+
+def deny(reason: str) -> Verdict:
+    return Verdict(False, reason)
+
+
+def allow_if(condition: bool, reason: str) -> Verdict:
+    return ALLOWED if condition else deny(reason)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one action is decided, and what a refusal raises."""
+
+    check: Callable[[Any, Any], Verdict]
+    refusal: type[DomainError] = NotPermitted
+
+
+class Rules:
+    """An app's actions and their rules; each app exposes its instance's has_permission and
+    require as module-level functions."""
+
+    def __init__(self, rules: Mapping[str, Rule]) -> None:
+        self._rules = dict(rules)
+
+    def actions(self) -> list[str]:
+        return list(self._rules)
+
+    def has_permission(self, action: str, user, obj=None) -> Verdict:
+        try:
+            rule = self._rules[action]
+        except KeyError:
+            raise LookupError(f"No permission rule for the action {action!r}.") from None
+        return rule.check(user, obj)
+
+    def require(self, user, action: str, obj=None) -> None:
+        """Raise the action's refusal (NotPermitted or NotFound) with its reason, unless allowed."""
+        allowed, reason = self.has_permission(action, user, obj)
+        if not allowed:
+            raise self._rules[action].refusal(reason)
