@@ -34,6 +34,22 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_per_process(worker_id):
+    """clear_cache empties the whole cache: with a shared one (CACHE_URL=redis://... in .env) one
+    xdist worker would empty another's throttle and lockout counters mid-test. Each test process
+    gets its own local-memory cache instead."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+        yield
+        return
+    cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"yardstick-{worker_id}"}
+    with override_settings(CACHES={**settings.CACHES, "default": cache}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     """The cache holds throttle and sign-in lockout counters; each test starts with none."""
