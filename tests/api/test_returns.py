@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.tokens import BAD_CREDENTIALS
 from grants.models import OutcomeReturn
 from outcomes.periods import Quarter
 from tests.api.conftest import return_payload
@@ -22,7 +23,7 @@ def test_token_for_good_credentials_and_clear_error_for_bad(api, provider):
     assert ok.status_code == 200 and len(ok.json()["token"]) == 40
     bad = api().post("/api/auth/token/", {"username": "t-provider", "password": "nope"}, format="json")
     assert bad.status_code == 400
-    assert "Unable to sign in" in str(bad.json())
+    assert bad.json() == {"non_field_errors": [BAD_CREDENTIALS]}
     assert api().get(URL).status_code == 401
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from api.fields import StrictFieldsMixin
 from grants.models import OutcomeReturn
 from tests.api.conftest import return_payload
 
@@ -15,7 +16,7 @@ def test_one_answer_lists_every_mistake_including_unknown_fields(api, provider, 
     assert response.status_code == 400
     errors = response.json()
     assert set(errors) == {"value", "quarter", "colour"}
-    assert "Unknown field" in errors["colour"][0]
+    assert errors["colour"] == [StrictFieldsMixin.unknown_field_message]
     assert not OutcomeReturn.objects.exists()
 
 

@@ -37,7 +37,10 @@ def page(browser):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    def _sign_in(username: str, password: str = "yardstick-demo"):
+    """sign_in(username) signs the page in as a demo account (see `demo_committed`)."""
+    from grants.demo import DEMO_PASSWORD
+
+    def _sign_in(username: str, password: str = DEMO_PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)

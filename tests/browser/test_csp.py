@@ -285,13 +285,6 @@ def sweep(page, base: str, targets: list[tuple[str, str]]) -> Sweep:
     return result
 
 
-@pytest.fixture
-def demo_loaded(allow_demo):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
-
-
 def report(role: str, result: Sweep) -> str:
     lines = [f"{role}: {len(result.visited)} pages visited, {len(result.problems)} problems"]
     lines += ["  " + p for p in result.problems]
@@ -299,7 +292,7 @@ def report(role: str, result: Sweep) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_renders_under_the_csp_without_console_errors(role, demo_loaded, sign_in, live_server):
+def test_every_page_renders_under_the_csp_without_console_errors(role, demo_committed, sign_in, live_server):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username=role)
@@ -317,7 +310,7 @@ def test_every_page_renders_under_the_csp_without_console_errors(role, demo_load
         assert "admin:index " in visited and "_changelist " in visited
 
 
-def test_signed_out_pages_render_under_the_csp(demo_loaded, page, live_server):
+def test_signed_out_pages_render_under_the_csp(demo_committed, page, live_server):
     """The sign-in page, the admin sign-in page, a 404 page and a page that needs sign-in."""
     targets = [
         ("login", reverse("login")),
@@ -332,7 +325,7 @@ def test_signed_out_pages_render_under_the_csp(demo_loaded, page, live_server):
     assert [n.split()[0] for n in result.not_pages] == ["api", "home"]  # JSON 404; redirect to sign-in
 
 
-def test_404_page_renders_for_a_signed_in_user(demo_loaded, sign_in, live_server):
+def test_404_page_renders_for_a_signed_in_user(demo_committed, sign_in, live_server):
     page = sign_in("commissioner")
     result = sweep(
         page, live_server.url, [("404", "/no-such-page/"), ("programme 404", "/programmes/999999/")]
@@ -341,7 +334,8 @@ def test_404_page_renders_for_a_signed_in_user(demo_loaded, sign_in, live_server
     assert [v.endswith("(404)") for v in result.visited] == [True, True]
 
 
-def test_every_named_page_is_covered(demo_loaded):
+@pytest.mark.django_db  # no browser, no live server: the shared demo data will do
+def test_every_named_page_is_covered(demo):
     """Each named pattern is visited or excluded with a reason: a new page whose arguments this
     sweep cannot fill in fails here (add a MODEL_HINTS entry, or an EXCLUDED reason)."""
     from django.contrib.auth import get_user_model

@@ -7,10 +7,7 @@ from grants.models import Programme
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_commissioner_signs_in_and_browses_the_portfolio(sign_in, live_server, allow_demo):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
+def test_commissioner_signs_in_and_browses_the_portfolio(sign_in, live_server, demo_committed):
     page = sign_in("commissioner")
     assert page.get_by_role("heading", name="Safer Southwark Partnership").is_visible()
     headings = page.locator("section h3").all_inner_texts()
@@ -27,10 +24,7 @@ def test_commissioner_signs_in_and_browses_the_portfolio(sign_in, live_server, a
     assert page.get_by_role("heading", name="Targets").is_visible()
 
 
-def test_provider_sees_only_its_own_programmes(sign_in, live_server, allow_demo):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
+def test_provider_sees_only_its_own_programmes(sign_in, live_server, demo_committed):
     page = sign_in("provider2")
     page.goto(f"{live_server.url}/programmes/")
     rows = page.locator("tbody tr").all_inner_texts()

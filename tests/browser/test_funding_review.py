@@ -3,6 +3,7 @@ round page and downloads it; then a funding stream's review with the job queued,
 page update itself (htmx polling) once the worker has built it."""
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from commissioning.models import ReportJob, ReviewRound
@@ -10,10 +11,7 @@ from commissioning.models import ReportJob, ReviewRound
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_finance_officer_generates_and_downloads_the_pdf(sign_in, live_server, allow_demo, tmp_path):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
+def test_finance_officer_generates_and_downloads_the_pdf(sign_in, live_server, demo_committed, tmp_path):
     review_round = ReviewRound.objects.get(name="2009/10 review of partnership-funded activity")
     page = sign_in("finance")
     page.goto(f"{live_server.url}/review/{review_round.pk}/")
@@ -28,10 +26,7 @@ def test_finance_officer_generates_and_downloads_the_pdf(sign_in, live_server, a
     assert path.read_bytes().startswith(b"%PDF") and path.stat().st_size > 50_000
 
 
-def test_queued_review_updates_the_page_when_ready(sign_in, live_server, allow_demo):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
+def test_queued_review_updates_the_page_when_ready(sign_in, live_server, demo_committed):
     page = sign_in("finance")
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         page.goto(f"{live_server.url}/funding-reviews/")

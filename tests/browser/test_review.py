@@ -8,10 +8,7 @@ from commissioning.models import ReviewRound
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_commissioner_scores_and_decides(sign_in, live_server, allow_demo):
-    from django.core.management import call_command
-
-    call_command("load_demo", verbosity=0)
+def test_commissioner_scores_and_decides(sign_in, live_server, demo_committed):
     review_round = ReviewRound.objects.get(name="2009/10 review of partnership-funded activity")
     page = sign_in("commissioner")
     page.goto(f"{live_server.url}/review/{review_round.pk}/")

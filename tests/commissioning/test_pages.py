@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from commissioning.models import Decision, ReviewRound, Score
+from tests.conftest import login_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -13,12 +14,8 @@ def demo_round(demo):
     return ReviewRound.objects.get(name="2009/10 review of partnership-funded activity")
 
 
-def login(client, username):
-    client.login(username=username, password="yardstick-demo")
-
-
 def test_round_list_and_create(client, demo_round):
-    login(client, "commissioner")
+    login_demo(client, "commissioner")
     page = client.get(reverse("commissioning:rounds")).content.decode()
     assert demo_round.name in page and "Strategic fit to priorities 25%" in page
     bad = client.post(
@@ -36,7 +33,7 @@ def test_round_list_and_create(client, demo_round):
 
 
 def test_overview_ranks_flags_and_sorts(client, demo_round):
-    login(client, "finance")
+    login_demo(client, "finance")
     url = reverse("commissioning:round", args=[demo_round.pk])
     page = client.get(url).content.decode()
     assert "Through-the-gate resettlement" in page and 'id="chart-data"' in page
@@ -48,7 +45,7 @@ def test_overview_ranks_flags_and_sorts(client, demo_round):
 
 
 def test_providers_cannot_open_the_portfolio_table(client, demo_round):
-    login(client, "provider")
+    login_demo(client, "provider")
     assert client.get(reverse("commissioning:round", args=[demo_round.pk])).status_code == 403
     assert client.get(reverse("commissioning:rounds")).status_code == 200
 
@@ -56,7 +53,7 @@ def test_providers_cannot_open_the_portfolio_table(client, demo_round):
 def test_scoring_page_saves_with_and_without_htmx(client, demo_round):
     from grants.models import Programme
 
-    login(client, "commissioner")
+    login_demo(client, "commissioner")
     programme = Programme.objects.get(reference="SSP-0901")
     url = reverse("commissioning:score", args=[demo_round.pk, programme.pk])
     page = client.get(url).content.decode()
@@ -79,7 +76,7 @@ def test_scoring_page_saves_with_and_without_htmx(client, demo_round):
 def test_decision_recorded_and_shown_on_programme_page(client, demo_round):
     from grants.models import Programme
 
-    login(client, "commissioner")
+    login_demo(client, "commissioner")
     programme = Programme.objects.get(reference="SSP-0911")
     client.post(reverse("commissioning:decision", args=[demo_round.pk, programme.pk]),
                 {"outcome": "recommission", "rationale": "Poor value for money"})  # fmt: skip
@@ -92,7 +89,7 @@ def test_decision_recorded_and_shown_on_programme_page(client, demo_round):
 def test_conflict_blocks_scoring(client, demo_round):
     from grants.models import Programme
 
-    login(client, "commissioner")
+    login_demo(client, "commissioner")
     programme = Programme.objects.get(reference="SSP-0918")
     client.post(
         reverse("commissioning:conflict", args=[demo_round.pk, programme.pk]), {"description": "Trustee"}

@@ -1,5 +1,6 @@
-"""Shared set-up for the finance tests: a payment-by-results programme, logging in to the web
-pages, and firing API requests at the same moment (PostgreSQL concurrency tests)."""
+"""Shared set-up for the finance tests: payment-by-results programmes, recording a payment, and
+firing API requests at the same moment (PostgreSQL concurrency tests). Signing in is
+tests.conftest.login."""
 
 import threading
 from datetime import date
@@ -7,8 +8,16 @@ from decimal import Decimal
 
 import pytest
 
-from grants.models import OutcomeReturn, Programme
-from tests.factories import PASSWORD, OutcomeReturnFactory, ProgrammeFactory, ProgrammeTargetFactory
+from grants import services
+from grants.models import OutcomeReturn, Payment, Programme
+from tests.factories import (
+    OutcomeMeasureFactory,
+    OutcomeReturnFactory,
+    ProgrammeFactory,
+    ProgrammeTargetFactory,
+)
+
+TODAY = date(2011, 6, 1)  # after every quarter of the programmes here
 
 
 def pbr_programme(**kwargs) -> Programme:
@@ -33,9 +42,39 @@ def pbr(org_a):
     return programme
 
 
-def login(client, user):
-    client.login(username=user.username, password=PASSWORD)
-    return client
+@pytest.fixture
+def pbr_q2_submitted(pbr):
+    """`pbr` (4 verified in Q1), with a Q2 target at £500 and 6 submitted, not yet verified, in Q2."""
+    measure = pbr.targets.get().measure
+    ProgrammeTargetFactory(programme=pbr, measure=measure, quarter=2, tariff=Decimal("500"))
+    OutcomeReturnFactory(programme=pbr, measure=measure, quarter=2, value=Decimal("6"), spend=Decimal("9000"))
+    return pbr
+
+
+@pytest.fixture
+def pbr_each_status(org_a):
+    """A PbR programme (as `pbr`) with £500 per job entry in Q1-Q3: 4 verified in Q1, 6 submitted
+    in Q2, 9 queried in Q3; only Q1's are paid for: Q1 due £5,333.33."""
+    programme = pbr_programme(provider=org_a)
+    jobs = OutcomeMeasureFactory(name="Job entries")
+    for q in (1, 2, 3):
+        ProgrammeTargetFactory(programme=programme, measure=jobs, quarter=q, tariff=Decimal("500"))
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=1, value=Decimal("4"),
+                         status=OutcomeReturn.Status.VERIFIED)  # fmt: skip
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=2, value=Decimal("6"))
+    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=3, value=Decimal("9"),
+                         status=OutcomeReturn.Status.QUERIED, query_reason="Evidence?")  # fmt: skip
+    return programme
+
+
+def pay(user, programme, amount="5333.33", quarter=1, *, financial_year="2009/10",
+        paid_on=date(2009, 8, 1), today=TODAY, **kwargs) -> Payment:  # fmt: skip
+    """Record a payment through the service, as `user`; by default all of `pbr`'s Q1 due, paid on
+    1 August 2009, recorded on TODAY."""
+    return services.payment_record(
+        user=user, programme=programme, financial_year=financial_year, quarter=quarter,
+        amount=Decimal(amount), paid_on=paid_on, today=today, **kwargs,
+    )  # fmt: skip
 
 
 def post_at_once(user, url: str, bodies: list[dict]) -> list[int]:

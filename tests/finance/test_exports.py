@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from core.files import spreadsheets
 from grants.models import OutcomeReturn, Programme
+from tests.conftest import login
 from tests.factories import OutcomeReturnFactory, ProgrammeFactory
-from tests.finance.conftest import login
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from grants.models import FundingStream, Payment, Programme
+from tests.conftest import login
 from tests.factories import ProgrammeFactory
-from tests.finance.conftest import login
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from commissioning.models import ReportJob
-from commissioning.reports.services import purge_reports, report_run
+from commissioning.reports.services import STUCK_ERROR, purge_reports, report_run
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_stuck_jobs_are_marked_failed(jobs):
     for name, state in (("stuck_queued", "waiting for the worker"), ("stuck_running", "being built")):
         job = ReportJob.objects.get(pk=jobs[name].pk)
         assert job.status == ReportJob.Status.FAILED and job.finished_at is not None
-        assert f"still {state} after more than a day" in job.error and "Generate it again" in job.error
+        assert job.error == STUCK_ERROR.format(state=state)
     assert ReportJob.objects.get(pk=jobs["queued"].pk).status == ReportJob.Status.QUEUED
     assert ReportJob.objects.get(pk=jobs["running"].pk).status == ReportJob.Status.RUNNING
 

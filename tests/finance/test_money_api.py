@@ -17,17 +17,8 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def pbr(pbr):
-    """tests/finance/conftest.py's programme (4 verified in Q1), with 6 submitted in Q2 at £500 each."""
-    measure = pbr.targets.get().measure
-    ProgrammeTargetFactory(programme=pbr, measure=measure, quarter=2, tariff=D("500"))
-    OutcomeReturnFactory(programme=pbr, measure=measure, quarter=2, value=D("6"), spend=D("9000"))
-    return pbr
-
-
-def _payment(pbr, **overrides):
-    body = {"programme": pbr.pk, "financial_year": "2009/10", "quarter": 1, "amount": "5333.33",
+def _payment(pbr_q2_submitted, **overrides):
+    body = {"programme": pbr_q2_submitted.pk, "financial_year": "2009/10", "quarter": 1, "amount": "5333.33",
             "paid_on": "2009-08-01", "reference": "REM-1"}  # fmt: skip
     body.update(overrides)
     return body
@@ -36,8 +27,8 @@ def _payment(pbr, **overrides):
 # --- budgets ------------------------------------------------------------------------------------
 
 
-def test_funding_streams_carry_budget_figures_for_staff(api, finance, provider, pbr):
-    ProgrammeFactory(funding_stream=pbr.funding_stream, award_amount=D("40000"),
+def test_funding_streams_carry_budget_figures_for_staff(api, finance, provider, pbr_q2_submitted):
+    ProgrammeFactory(funding_stream=pbr_q2_submitted.funding_stream, award_amount=D("40000"),
                      status=Programme.Status.DECOMMISSIONED)  # fmt: skip
     [row] = api(finance).get("/api/funding-streams/").json()["results"]
     assert row["figures"] == {
@@ -54,28 +45,30 @@ def test_funding_streams_carry_budget_figures_for_staff(api, finance, provider, 
     assert api(provider).get("/api/funding-streams/").json()["results"][0]["figures"] is None
 
 
-def test_stream_budget_endpoint_lists_programmes(api, commissioner, provider, pbr):
-    url = f"/api/funding-streams/{pbr.funding_stream_id}/budget/"
+def test_stream_budget_endpoint_lists_programmes(api, commissioner, provider, pbr_q2_submitted):
+    url = f"/api/funding-streams/{pbr_q2_submitted.funding_stream_id}/budget/"
     body = api(commissioner).get(url).json()
     assert body["figures"]["spent"] == "21000.00"
     assert body["programmes"] == [
-        {"id": pbr.pk, "reference": "SSP-PBR1", "title": pbr.title, "provider": pbr.provider_id,
-         "provider_name": "St Giles Trust", "status": "active", "commissioning_model": "pbr",
+        {"id": pbr_q2_submitted.pk, "reference": "SSP-PBR1", "title": pbr_q2_submitted.title,
+         "provider": pbr_q2_submitted.provider_id, "provider_name": "St Giles Trust", "status": "active", "commissioning_model": "pbr",
          "award_amount": "60000.00", "counted": True, "spent": "21000.00", "paid": "0.00"}
     ]  # fmt: skip
     assert api(provider).get(url).status_code == 403
     assert api(commissioner).get("/api/funding-streams/99999/budget/").status_code == 404
 
 
-def test_queried_spend_waits_and_a_quarter_counts_once(api, finance, pbr):
-    measure2 = ProgrammeTargetFactory(programme=pbr, quarter=1).measure
-    OutcomeReturnFactory(programme=pbr, measure=measure2, quarter=1, spend=D("12000"))  # same quarter's spend
+def test_queried_spend_waits_and_a_quarter_counts_once(api, finance, pbr_q2_submitted):
+    measure2 = ProgrammeTargetFactory(programme=pbr_q2_submitted, quarter=1).measure
+    OutcomeReturnFactory(
+        programme=pbr_q2_submitted, measure=measure2, quarter=1, spend=D("12000")
+    )  # same quarter's spend
     OutcomeReturn.objects.filter(quarter=2).update(status=OutcomeReturn.Status.QUERIED, query_reason="?")
     [row] = api(finance).get("/api/funding-streams/").json()["results"]
     assert row["figures"]["spent"] == "12000.00"
 
 
-def test_stream_list_queries_do_not_grow(api, finance, pbr, django_assert_max_num_queries):
+def test_stream_list_queries_do_not_grow(api, finance, pbr_q2_submitted, django_assert_max_num_queries):
     for _ in range(10):
         ProgrammeFactory()
     client = api(finance)
@@ -154,8 +147,8 @@ def test_concurrent_awards_cannot_both_pass(on_postgres, commissioner, org_a, pr
 # --- payments by results ----------------------------------------------------------------------------
 
 
-def test_programme_payments_schedule_shape(api, provider, pbr):
-    body = api(provider).get(f"/api/programmes/{pbr.pk}/payments/").json()
+def test_programme_payments_schedule_shape(api, provider, pbr_q2_submitted):
+    body = api(provider).get(f"/api/programmes/{pbr_q2_submitted.pk}/payments/").json()
     assert body["payment_by_results"] is True
     assert body["totals"] == {"total_due": "12000.00", "due_to_date": "12000.00", "paid": "0.00",
                               "outstanding": "12000.00", "capped": "0.00"}  # fmt: skip
@@ -171,22 +164,24 @@ def test_programme_payments_schedule_shape(api, provider, pbr):
     assert q3["fee_share"] == "3333.34"
 
 
-def test_payments_of_other_providers_are_invisible(api, provider2, finance, pbr):
-    assert api(provider2).get(f"/api/programmes/{pbr.pk}/payments/").status_code == 404
-    api(finance).post("/api/payments/", _payment(pbr), format="json")
+def test_payments_of_other_providers_are_invisible(api, provider2, finance, pbr_q2_submitted):
+    assert api(provider2).get(f"/api/programmes/{pbr_q2_submitted.pk}/payments/").status_code == 404
+    api(finance).post("/api/payments/", _payment(pbr_q2_submitted), format="json")
     assert api(provider2).get("/api/payments/").json()["results"] == []
     payment = Payment.objects.get()
     assert api(provider2).get(f"/api/payments/{payment.pk}/").status_code == 404
     assert api(provider2).get("/api/payments/summary/").json() == []
 
 
-def test_finance_records_a_payment_and_everyone_sees_the_outstanding(api, finance, provider, pbr):
-    response = api(finance).post("/api/payments/", _payment(pbr), format="json")
+def test_finance_records_a_payment_and_everyone_sees_the_outstanding(
+    api, finance, provider, pbr_q2_submitted
+):
+    response = api(finance).post("/api/payments/", _payment(pbr_q2_submitted), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["amount"] == "5333.33" and body["recorded_by"] == "t-finance"
     assert body["programme_reference"] == "SSP-PBR1"
-    schedule = api(provider).get(f"/api/programmes/{pbr.pk}/payments/").json()
+    schedule = api(provider).get(f"/api/programmes/{pbr_q2_submitted.pk}/payments/").json()
     assert schedule["quarters"][0]["outstanding"] == "0.00"
     assert schedule["totals"]["outstanding"] == "6666.67"
     [mine] = api(provider).get("/api/payments/").json()["results"]
@@ -211,24 +206,27 @@ def test_finance_records_a_payment_and_everyone_sees_the_outstanding(api, financ
         ({"programme": 99999}, 404, None),
     ],
 )
-def test_invalid_payments_are_refused(api, finance, pbr, overrides, code, field):
-    response = api(finance).post("/api/payments/", _payment(pbr, **overrides), format="json")
+def test_invalid_payments_are_refused(api, finance, pbr_q2_submitted, overrides, code, field):
+    response = api(finance).post("/api/payments/", _payment(pbr_q2_submitted, **overrides), format="json")
     assert response.status_code == code, response.json()
     if field:
         assert field in response.json()
     assert not Payment.objects.exists()
 
 
-def test_duplicate_reference_is_409(api, finance, pbr):
+def test_duplicate_reference_is_409(api, finance, pbr_q2_submitted):
     client = api(finance)
-    assert client.post("/api/payments/", _payment(pbr, amount="100"), format="json").status_code == 201
-    response = client.post("/api/payments/", _payment(pbr, amount="100"), format="json")
+    assert (
+        client.post("/api/payments/", _payment(pbr_q2_submitted, amount="100"), format="json").status_code
+        == 201
+    )
+    response = client.post("/api/payments/", _payment(pbr_q2_submitted, amount="100"), format="json")
     assert response.status_code == 409 and "REM-1" in response.json()["detail"]
 
 
-def test_only_finance_officers_record_payments(api, commissioner, provider, pbr):
+def test_only_finance_officers_record_payments(api, commissioner, provider, pbr_q2_submitted):
     for user in (commissioner, provider):
-        assert api(user).post("/api/payments/", _payment(pbr), format="json").status_code == 403
+        assert api(user).post("/api/payments/", _payment(pbr_q2_submitted), format="json").status_code == 403
     assert api().get("/api/payments/").status_code == 401
     assert not Payment.objects.exists()
 
@@ -241,9 +239,9 @@ def test_grant_programme_schedule_is_empty(api, finance, org_a):
     assert response.status_code == 400 and "not payment by results" in response.json()["programme"][0]
 
 
-def test_payment_endpoints_queries_do_not_grow(api, finance, pbr, django_assert_max_num_queries):
+def test_payment_endpoints_queries_do_not_grow(api, finance, pbr_q2_submitted, django_assert_max_num_queries):
     client = api(finance)
-    client.post("/api/payments/", _payment(pbr, amount="10"), format="json")
+    client.post("/api/payments/", _payment(pbr_q2_submitted, amount="10"), format="json")
     for n in range(6):
         other = ProgrammeFactory(
             commissioning_model=Programme.Model.PAYMENT_BY_RESULTS, service_fee=D("8000")
@@ -254,13 +252,13 @@ def test_payment_endpoints_queries_do_not_grow(api, finance, pbr, django_assert_
     with django_assert_max_num_queries(6):
         assert client.get("/api/payments/").json()["count"] == 7
     with django_assert_max_num_queries(6):
-        client.get(f"/api/programmes/{pbr.pk}/payments/")
+        client.get(f"/api/programmes/{pbr_q2_submitted.pk}/payments/")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_payments_cannot_overpay(on_postgres, finance, pbr):
+def test_concurrent_payments_cannot_overpay(on_postgres, finance, pbr_q2_submitted):
     """Two payments of £3,000 for a quarter with £5,333.33 due, at the same moment: one is saved."""
-    bodies = [_payment(pbr, amount="3000", reference=f"R{n}") for n in (1, 2)]
+    bodies = [_payment(pbr_q2_submitted, amount="3000", reference=f"R{n}") for n in (1, 2)]
     codes = post_at_once(finance, "/api/payments/", bodies)
     assert sorted(codes) == [201, 400]
     assert Payment.objects.count() == 1

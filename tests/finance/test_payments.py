@@ -7,18 +7,14 @@ import pytest
 
 from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from grants import selectors, services
-from grants.models import OutcomeReturn, Payment, Programme
+from grants.models import Payment, Programme
 from grants.payments import VerifiedOutcome, fee_shares, schedule
 from tests.factories import (
-    OutcomeMeasureFactory,
-    OutcomeReturnFactory,
     ProgrammeFactory,
-    ProgrammeTargetFactory,
 )
-from tests.finance.conftest import pbr_programme
+from tests.finance.conftest import TODAY, pay
 
 D = Decimal
-TODAY = date(2011, 6, 1)
 
 
 # --- the pure computation ----------------------------------------------------------------------
@@ -103,70 +99,44 @@ def test_negative_values_earn_nothing_and_missing_tariffs_are_unpriced():
 # --- the database: only verified returns count ----------------------------------------------------
 
 
-@pytest.fixture
-def pbr(db, org_a, finance):
-    """A PbR programme running 2009/10 Q1-Q3 with £500 per job entry, a £10,000 fee and a £60,000 award."""
-    programme = pbr_programme(provider=org_a)
-    jobs = OutcomeMeasureFactory(name="Job entries")
-    for q in (1, 2, 3):
-        ProgrammeTargetFactory(programme=programme, measure=jobs, quarter=q, tariff=D("500"))
-    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=1, value=D("4"),
-                         status=OutcomeReturn.Status.VERIFIED)  # fmt: skip
-    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=2, value=D("6"))  # submitted only
-    OutcomeReturnFactory(programme=programme, measure=jobs, quarter=3, value=D("9"),
-                         status=OutcomeReturn.Status.QUERIED, query_reason="Evidence?")  # fmt: skip
-    return programme
-
-
-def test_unverified_returns_are_not_paid_for(pbr):
-    s = selectors.payment_schedule(pbr, today=TODAY)
+def test_unverified_returns_are_not_paid_for(pbr_each_status):
+    s = selectors.payment_schedule(pbr_each_status, today=TODAY)
     assert [q.outcome_payment for q in s.quarters] == [D("2000.00"), D("0.00"), D("0.00")]
     assert s.due_to_date == D("12000.00")
 
 
-def test_schedules_for_many_programmes_take_three_queries(pbr, django_assert_num_queries):
+def test_schedules_for_many_programmes_take_three_queries(pbr_each_status, django_assert_num_queries):
     others = [
         ProgrammeFactory(commissioning_model=Programme.Model.PAYMENT_BY_RESULTS, service_fee=D("800"))
         for _ in range(5)
     ]
     with django_assert_num_queries(3):
-        schedules = selectors.payment_schedules([pbr, *others], today=TODAY)
+        schedules = selectors.payment_schedules([pbr_each_status, *others], today=TODAY)
     assert schedules[others[0].pk].total_due == D("800.00")
 
 
 # --- recording payments ------------------------------------------------------------------------------
 
 
-def _pay(user, programme, amount="1000", quarter=1, **kwargs):
-    return services.payment_record(
-        user=user,
-        programme=programme,
-        financial_year=kwargs.pop("financial_year", "2009/10"),
-        quarter=quarter,
-        amount=D(amount),
-        paid_on=kwargs.pop("paid_on", date(2009, 8, 1)),
-        today=TODAY,
-        **kwargs,
+def test_finance_officer_records_a_payment_with_history(pbr_each_status, finance):
+    payment = pay(finance, pbr_each_status, "5333.33", reference="REM-1")
+    assert payment.recorded_by == finance
+    assert payment.history.get().history_user == finance
+    assert selectors.payment_schedule(pbr_each_status, today=TODAY).find("2009/10", 1).outstanding == D(
+        "0.00"
     )
 
 
-def test_finance_officer_records_a_payment_with_history(pbr, finance):
-    payment = _pay(finance, pbr, "5333.33", reference="REM-1")
-    assert payment.recorded_by == finance
-    assert payment.history.get().history_user == finance
-    assert selectors.payment_schedule(pbr, today=TODAY).find("2009/10", 1).outstanding == D("0.00")
-
-
-def test_overpayment_is_refused_and_nothing_saved(pbr, finance):
-    _pay(finance, pbr, "5000")
+def test_overpayment_is_refused_and_nothing_saved(pbr_each_status, finance):
+    pay(finance, pbr_each_status, "5000")
     with pytest.raises(ValidationFailed) as exc:
-        _pay(finance, pbr, "333.34")
+        pay(finance, pbr_each_status, "333.34")
     assert exc.value.errors["amount"] == [
         "This payment of £333.34 would overpay 2009/10 Q1: £5,333.33 is due for it and £5,000.00 is "
         "already paid, so at most £333.33 can be paid now."
     ]
     assert Payment.objects.count() == 1
-    _pay(finance, pbr, "333.33")  # exactly the outstanding is fine
+    pay(finance, pbr_each_status, "333.33")  # exactly the outstanding is fine
 
 
 @pytest.mark.parametrize(
@@ -181,38 +151,40 @@ def test_overpayment_is_refused_and_nothing_saved(pbr, finance):
         ({"paid_on": date(2012, 1, 1)}, "paid_on"),  # in the future
     ],
 )
-def test_invalid_payments_are_refused(pbr, finance, kwargs, field):
+def test_invalid_payments_are_refused(pbr_each_status, finance, kwargs, field):
     with pytest.raises(ValidationFailed) as exc:
-        _pay(finance, pbr, **kwargs)
+        pay(finance, pbr_each_status, **kwargs)
     assert field in exc.value.errors
     assert not Payment.objects.exists()
 
 
-def test_quarter_not_yet_started_cannot_be_paid(pbr, finance):
+def test_quarter_not_yet_started_cannot_be_paid(pbr_each_status, finance):
     with pytest.raises(ValidationFailed, match="has not started yet"):
         services.payment_record(
-            user=finance, programme=pbr, financial_year="2009/10", quarter=3, amount=D("10"),
+            user=finance, programme=pbr_each_status, financial_year="2009/10", quarter=3, amount=D("10"),
             paid_on=date(2009, 8, 1), today=date(2009, 8, 1),
         )  # fmt: skip
 
 
-def test_duplicate_reference_is_a_conflict(pbr, finance):
-    _pay(finance, pbr, "100", reference="REM-1")
+def test_duplicate_reference_is_a_conflict(pbr_each_status, finance):
+    pay(finance, pbr_each_status, "100", reference="REM-1")
     with pytest.raises(Conflict):
-        _pay(finance, pbr, "100", reference="REM-1")
+        pay(finance, pbr_each_status, "100", reference="REM-1")
 
 
 def test_grant_programmes_have_no_payments_schedule(finance, org_a):
     grant = ProgrammeFactory(provider=org_a)
     with pytest.raises(ValidationFailed, match="not payment by results"):
-        _pay(finance, grant, "100")
+        pay(finance, grant, "100")
 
 
-def test_only_finance_officers_record_payments(pbr, commissioner, provider, provider2, admin_user):
+def test_only_finance_officers_record_payments(
+    pbr_each_status, commissioner, provider, provider2, admin_user
+):
     with pytest.raises(NotPermitted):
-        _pay(commissioner, pbr)
+        pay(commissioner, pbr_each_status)
     with pytest.raises(NotPermitted):
-        _pay(provider, pbr)  # the provider's own programme: may see, may not record
+        pay(provider, pbr_each_status)  # the provider's own programme: may see, may not record
     with pytest.raises(NotFound):
-        _pay(provider2, pbr)  # another organisation's: not even visible
-    _pay(admin_user, pbr)
+        pay(provider2, pbr_each_status)  # another organisation's: not even visible
+    pay(admin_user, pbr_each_status)

@@ -2,7 +2,6 @@
 The figures net it out, the quarter is payable again, each payment is reversed at most once
 (also in the database), a reversal is not reversed, and only finance officers may reverse."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,18 +12,11 @@ from audit.selectors import AuditFilter, AuditLog
 from core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from grants import selectors, services
 from grants.models import Payment
-from tests.finance.conftest import login, post_at_once
+from tests.conftest import login
+from tests.finance.conftest import TODAY, pay, post_at_once
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-TODAY = date(2011, 6, 1)
-
-
-def _pay(user, programme, amount="5333.33", quarter=1, **kwargs):
-    return services.payment_record(
-        user=user, programme=programme, financial_year="2009/10", quarter=quarter, amount=D(amount),
-        paid_on=date(2009, 8, 1), today=TODAY, **kwargs,
-    )  # fmt: skip
 
 
 def _reverse(user, payment, reason="Paid to the wrong quarter"):
@@ -35,7 +27,7 @@ def _reverse(user, payment, reason="Paid to the wrong quarter"):
 
 
 def test_reversal_is_a_linked_negative_entry_and_the_original_is_kept(pbr, finance):
-    payment = _pay(finance, pbr, reference="REM-1")
+    payment = pay(finance, pbr, reference="REM-1")
     reversal = _reverse(finance, payment, "  Duplicate of the March remittance  ")
     assert reversal.kind == Payment.Kind.REVERSAL and reversal.reverses == payment
     assert reversal.amount == D("-5333.33")
@@ -51,8 +43,8 @@ def test_reversal_is_a_linked_negative_entry_and_the_original_is_kept(pbr, finan
 
 
 def test_reversal_nets_out_of_paid_outstanding_and_budgets(pbr, finance):
-    payment = _pay(finance, pbr)
-    _pay(finance, pbr, "1000", quarter=2)
+    payment = pay(finance, pbr)
+    pay(finance, pbr, "1000", quarter=2)
     before = selectors.payment_schedule(pbr, today=TODAY)
     assert (before.paid, before.find("2009/10", 1).outstanding) == (D("6333.33"), D("0.00"))
     _reverse(finance, payment)
@@ -69,19 +61,19 @@ def test_reversal_nets_out_of_paid_outstanding_and_budgets(pbr, finance):
 
 
 def test_quarter_is_payable_again_and_the_reference_reusable(pbr, finance):
-    payment = _pay(finance, pbr, "5000", reference="REM-1")
+    payment = pay(finance, pbr, "5000", reference="REM-1")
     with pytest.raises(ValidationFailed, match="would overpay"):
-        _pay(finance, pbr, "5333.33")
+        pay(finance, pbr, "5333.33")
     _reverse(finance, payment, "Wrong amount keyed")
-    corrected = _pay(finance, pbr, "5333.33", reference="REM-1")  # the reversed payment's reference
+    corrected = pay(finance, pbr, "5333.33", reference="REM-1")  # the reversed payment's reference
     assert selectors.payment_schedule(pbr, today=TODAY).find("2009/10", 1).outstanding == D("0.00")
     with pytest.raises(Conflict):
-        _pay(finance, pbr, "0.01", quarter=2, reference="REM-1")  # a live payment's reference is taken
+        pay(finance, pbr, "0.01", quarter=2, reference="REM-1")  # a live payment's reference is taken
     assert corrected.kind == Payment.Kind.PAYMENT
 
 
 def test_cannot_reverse_twice(pbr, finance):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     first = _reverse(finance, payment)
     with pytest.raises(Conflict, match="already been reversed") as exc:
         _reverse(finance, payment)
@@ -90,7 +82,7 @@ def test_cannot_reverse_twice(pbr, finance):
 
 
 def test_a_reversal_cannot_be_reversed(pbr, finance):
-    reversal = _reverse(finance, _pay(finance, pbr))
+    reversal = _reverse(finance, pay(finance, pbr))
     with pytest.raises(Conflict, match="cannot be reversed"):
         _reverse(finance, reversal)
     assert Payment.objects.count() == 2
@@ -98,7 +90,7 @@ def test_a_reversal_cannot_be_reversed(pbr, finance):
 
 @pytest.mark.parametrize("reason", ["", "   ", None, "x" * 1001])
 def test_a_reason_is_required(pbr, finance, reason):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     with pytest.raises(ValidationFailed) as exc:
         _reverse(finance, payment, reason)
     assert list(exc.value.errors) == ["reason"]
@@ -108,7 +100,7 @@ def test_a_reason_is_required(pbr, finance, reason):
 def test_only_finance_officers_and_admins_reverse(
     pbr, finance, commissioner, provider, provider2, admin_user
 ):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     with pytest.raises(NotPermitted):
         _reverse(commissioner, payment)
     with pytest.raises(NotPermitted):
@@ -133,7 +125,7 @@ def _row(pbr, user, **fields):
 
 
 def test_database_allows_one_reversal_per_payment(pbr, finance):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     _reverse(finance, payment)
     with pytest.raises(IntegrityError), transaction.atomic():
         _row(pbr, finance, kind="reversal", amount=D("-5333.33"), reverses=payment, reason="again").save()
@@ -152,14 +144,14 @@ def test_database_allows_one_reversal_per_payment(pbr, finance):
     ],
 )
 def test_database_ties_sign_reason_and_link_to_the_kind(pbr, finance, fields):
-    payment = _pay(finance, pbr, "100")
+    payment = pay(finance, pbr, "100")
     fields = {"reverses": payment} | fields if fields["kind"] != "payment" else fields
     with pytest.raises(IntegrityError), transaction.atomic():
         _row(pbr, finance, **fields).save()
 
 
 def test_a_payment_linked_to_another_is_refused_by_the_database(pbr, finance):
-    payment = _pay(finance, pbr, "100")
+    payment = pay(finance, pbr, "100")
     with pytest.raises(IntegrityError), transaction.atomic():
         _row(pbr, finance, kind="payment", amount=D("100"), reverses=payment).save()
 
@@ -168,7 +160,7 @@ def test_a_payment_linked_to_another_is_refused_by_the_database(pbr, finance):
 
 
 def test_reversal_appears_in_the_audit_log_with_its_reason(pbr, finance):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     reversal = _reverse(finance, payment, "Paid twice")
     entries = list(AuditLog(AuditFilter(object_type="payment"))[:10])
     newest = entries[0]
@@ -186,7 +178,7 @@ def _url(payment):
 
 
 def test_api_reverses_a_payment(api, finance, pbr):
-    payment = _pay(finance, pbr, reference="REM-1")
+    payment = pay(finance, pbr, reference="REM-1")
     response = api(finance).post(_url(payment), {"reason": "Paid to the wrong programme"}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -223,7 +215,7 @@ def test_api_reverses_a_payment(api, finance, pbr):
 
 
 def test_api_errors(api, finance, pbr):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     client = api(finance)
     empty = client.post(_url(payment), {"reason": " "}, format="json")
     assert empty.status_code == 400 and "reason" in empty.json()
@@ -238,7 +230,7 @@ def test_api_errors(api, finance, pbr):
 
 
 def test_api_permissions(api, finance, commissioner, provider, provider2, pbr):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     assert api().post(_url(payment), {"reason": "x"}, format="json").status_code == 401
     assert api(commissioner).post(_url(payment), {"reason": "x"}, format="json").status_code == 403
     assert api(provider).post(_url(payment), {"reason": "x"}, format="json").status_code == 403
@@ -257,7 +249,7 @@ def test_api_schema_documents_the_reverse_operation(api, finance):
 
 
 def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
-    payment = _pay(finance, pbr, reference="REM-1")
+    payment = pay(finance, pbr, reference="REM-1")
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
     page = login(client, finance).get(page_url).content.decode()
     action = reverse("finance-payment-reverse", args=[payment.pk])
@@ -273,7 +265,7 @@ def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
 
 
 def test_empty_reason_shows_an_error_and_reverses_nothing(client, finance, pbr):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     login(client, finance)
     response = client.post(reverse("finance-payment-reverse", args=[payment.pk]), {"reason": "  "})
     assert response.status_code == 200
@@ -282,7 +274,7 @@ def test_empty_reason_shows_an_error_and_reverses_nothing(client, finance, pbr):
 
 
 def test_reversing_again_on_the_page_says_it_is_already_reversed(client, finance, pbr):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     _reverse(finance, payment, "Paid twice")
     login(client, finance)
     url = reverse("finance-payment-reverse", args=[payment.pk])
@@ -293,7 +285,7 @@ def test_reversing_again_on_the_page_says_it_is_already_reversed(client, finance
 
 
 def test_page_permissions(client, finance, commissioner, provider, provider2, pbr):
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     url = reverse("finance-payment-reverse", args=[payment.pk])
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
     assert login(client, commissioner).post(url, {"reason": "x"}).status_code == 403
@@ -306,7 +298,7 @@ def test_page_permissions(client, finance, commissioner, provider, provider2, pb
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reversals_record_one(on_postgres, finance, pbr):
     """Two reversals of one payment at the same moment: one 201, one 409, one reversal saved."""
-    payment = _pay(finance, pbr)
+    payment = pay(finance, pbr)
     codes = post_at_once(finance, _url(payment), [{"reason": f"Paid twice ({n})"} for n in (1, 2)])
     assert sorted(codes) == [201, 409]
     assert Payment.objects.filter(kind=Payment.Kind.REVERSAL).count() == 1

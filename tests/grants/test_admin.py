@@ -5,6 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.conftest import login_demo
+
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(
@@ -15,7 +17,7 @@ REGISTERED = sorted(
 
 
 def test_changelist_and_add_pages_render_for_every_model(client, demo):
-    client.login(username="admin", password="yardstick-demo")
+    login_demo(client, "admin")
     assert len(REGISTERED) >= 16
     for app, model in REGISTERED:
         changelist = reverse(f"admin:{app}_{model}_changelist")
@@ -39,7 +41,7 @@ def _request(path: str):
 def test_programme_change_page_has_priority_and_target_inlines(client, demo):
     from grants.models import Programme
 
-    client.login(username="admin", password="yardstick-demo")
+    login_demo(client, "admin")
     programme = Programme.objects.get(reference="SSP-0901")
     page = client.get(reverse("admin:grants_programme_change", args=[programme.pk])).content.decode()
     assert "Programme priorities" in page and "Programme targets" in page
@@ -48,6 +50,6 @@ def test_programme_change_page_has_priority_and_target_inlines(client, demo):
 def test_returns_cannot_be_deleted_in_the_admin(client, demo):
     from grants.models import OutcomeReturn
 
-    client.login(username="admin", password="yardstick-demo")
+    login_demo(client, "admin")
     ret = OutcomeReturn.objects.first()
     assert client.get(reverse("admin:grants_outcomereturn_delete", args=[ret.pk])).status_code == 403

@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from grants.models import Organisation, OutcomeReturn, ProgrammePriority, ProgrammeTarget
+from tests.conftest import assert_refused
 from tests.factories import (
     FundingStreamFactory,
     OrganisationFactory,
@@ -17,11 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_refused(create) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 def test_award_cannot_be_negative():

@@ -19,8 +19,7 @@ def load():
     call_command("load_demo", verbosity=0)
 
 
-def test_loads_both_plans_with_their_priorities():
-    load()
+def test_loads_both_plans_with_their_priorities(demo):
     current = Plan.objects.get(is_current=True)
     assert current.version == "2009 revision"
     assert list(current.priorities.values_list("name", flat=True)) == [
@@ -39,8 +38,7 @@ def test_loads_both_plans_with_their_priorities():
     )
 
 
-def test_portfolio_spreads_over_every_priority_with_targets():
-    load()
+def test_portfolio_spreads_over_every_priority_with_targets(demo):
     assert Programme.objects.count() >= 20
     current = Plan.objects.get(is_current=True)
     served = current.priorities.annotate(n=Count("programme_priorities")).values_list("n", flat=True)
@@ -54,14 +52,12 @@ def test_portfolio_spreads_over_every_priority_with_targets():
     assert all(m.unit_cost_source and m.unit_cost_price_year for m in OutcomeMeasure.objects.all())
 
 
-def test_largest_stream_is_worklessness():
-    load()
+def test_largest_stream_is_worklessness(demo):
     largest = FundingStream.objects.order_by("-budget").first()
     assert largest.name == "Working Neighbourhoods Fund"
 
 
-def test_demo_users_have_their_roles_and_memberships():
-    load()
+def test_demo_users_have_their_roles_and_memberships(demo):
     users = {u.username: u for u in get_user_model().objects.all()}
     assert roles_of(users["admin"]) >= {Role.ADMIN}
     assert roles_of(users["commissioner"]) == {Role.COMMISSIONER}

@@ -60,7 +60,7 @@ def upload(client, provider, content: bytes, name="returns.xlsx"):
     return response, time.monotonic() - started
 
 
-def assert_refused(response, seconds, message):
+def assert_upload_refused(response, seconds, message):
     assert response.status_code == 200  # the form again, with the message: not a 500
     assert message in response.content.decode()
     assert seconds < 15, f"took {seconds:.1f}s"
@@ -81,7 +81,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(client, provider, portfolio
     bomb = with_sheet(spaces)
     assert len(bomb) < 1_000_000
     response, seconds = upload(client, provider, bomb)
-    assert_refused(response, seconds, "expands to an implausible size")
+    assert_upload_refused(response, seconds, "expands to an implausible size")
 
 
 def rows_without_dimension(count: int):
@@ -105,13 +105,13 @@ def rows_without_dimension(count: int):
 def test_a_sheet_of_a_million_rows_is_refused_by_its_expanded_size(client, provider, portfolio):
     content = with_sheet(rows_without_dimension(1_048_576))  # Excel's maximum; 5 MB zipped, 51 MB of XML
     response, seconds = upload(client, provider, content)
-    assert_refused(response, seconds, "expands to an implausible size")
+    assert_upload_refused(response, seconds, "expands to an implausible size")
 
 
 def test_many_rows_stop_at_the_row_limit_without_reading_the_rest(client, provider, portfolio):
     content = with_sheet(rows_without_dimension(300_000))  # 15 MB of XML, under the expanded cap
     response, seconds = upload(client, provider, content)
-    assert_refused(response, seconds, "Missing column(s)")  # the header row is all it reads
+    assert_upload_refused(response, seconds, "Missing column(s)")  # the header row is all it reads
     assert seconds < 3, f"{seconds:.1f}s: the sheet was parsed in full before its first row"
     from core.files.uploads import xlsx_rows
 
@@ -125,7 +125,7 @@ def test_many_rows_stop_at_the_row_limit_without_reading_the_rest(client, provid
 def test_a_file_above_the_limit_is_refused_unread(client, provider, portfolio, settings):
     settings.YARDSTICK = {**settings.YARDSTICK, "MAX_UPLOAD_BYTES": 100_000}
     response, seconds = upload(client, provider, real_workbook() + b"\0" * 200_000)
-    assert_refused(response, seconds, "the largest accepted is 0.1 MB")
+    assert_upload_refused(response, seconds, "the largest accepted is 0.1 MB")
 
 
 def test_a_request_far_above_the_limit_is_413(client, provider, portfolio, settings):
@@ -147,7 +147,7 @@ def test_a_request_far_above_the_limit_is_413(client, provider, portfolio, setti
 )
 def test_files_that_are_not_workbooks(client, provider, portfolio, name, content, message):
     response, seconds = upload(client, provider, content)
-    assert_refused(response, seconds, message)
+    assert_upload_refused(response, seconds, message)
 
 
 def test_a_zip_that_is_not_a_workbook(client, provider, portfolio):
@@ -155,12 +155,12 @@ def test_a_zip_that_is_not_a_workbook(client, provider, portfolio):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "This is a zip with a text file in it, not a workbook.")
     response, seconds = upload(client, provider, out.getvalue())
-    assert_refused(response, seconds, "could not be read")
+    assert_upload_refused(response, seconds, "could not be read")
 
 
 def test_broken_sheet_xml(client, provider, portfolio):
     response, seconds = upload(client, provider, with_sheet(lambda s: s.write(SHEET_START + b"<row><c>")))
-    assert_refused(response, seconds, "could not be read")
+    assert_upload_refused(response, seconds, "could not be read")
 
 
 def test_entity_expansion_in_the_sheet_is_refused(client, provider, portfolio):
@@ -174,7 +174,7 @@ def test_entity_expansion_in_the_sheet_is_refused(client, provider, portfolio):
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>' + SHEET_END
     )
     response, seconds = upload(client, provider, with_sheet(lambda s: s.write(laughs)))
-    assert_refused(response, seconds, "could not be read")
+    assert_upload_refused(response, seconds, "could not be read")
 
 
 def test_a_sheet_of_very_wide_rows_is_read_only_as_wide_as_the_form(client, provider, portfolio):
@@ -184,7 +184,7 @@ def test_a_sheet_of_very_wide_rows_is_read_only_as_wide_as_the_form(client, prov
         stream.write(b"</row>" + SHEET_END)
 
     response, seconds = upload(client, provider, with_sheet(wide))
-    assert_refused(response, seconds, "Missing column(s)")
+    assert_upload_refused(response, seconds, "Missing column(s)")
 
 
 def _column(index: int) -> str:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from grants.models import OutcomeReturn
 from outcomes.models import Indicator, IndicatorYear
+from tests.conftest import login_demo
 from tests.factories import (
     IndicatorFactory,
     OutcomeMeasureFactory,
@@ -39,7 +40,7 @@ def test_pages_need_sign_in(client):
 
 
 def test_list_shows_every_demo_indicator_with_its_latest_status(client, demo):
-    client.login(username="provider", password="yardstick-demo")
+    login_demo(client, "provider")
     page = client.get(reverse("indicator-list")).content.decode()
     for indicator in Indicator.objects.all():
         assert indicator.code in page
@@ -55,7 +56,7 @@ def test_list_shows_every_demo_indicator_with_its_latest_status(client, demo):
 
 
 def test_list_filters_by_status(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     response = client.get(reverse("indicator-list"), {"status": "red"})
     rows = response.context["rows"]
     assert rows and all(r["status"].code == "red" for r in rows)
@@ -83,7 +84,7 @@ def test_list_query_count_does_not_grow_with_indicators(client, commissioner, dj
 
 
 def test_detail_shows_years_with_rag_labels_and_chart_data(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     indicator = Indicator.objects.get(code="NI 111")
     response = client.get(reverse("indicator-detail", args=[indicator.pk]))
     page = response.content.decode()
@@ -165,7 +166,7 @@ def test_nav_links_to_indicators(client, commissioner):
 
 
 def test_dashboard_and_priority_pages_link_indicators_to_their_tracking_page(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     ni15 = Indicator.objects.get(code="NI 15")
     link = reverse("indicator-detail", args=[ni15.pk])
     assert f'href="{link}"' in client.get("/").content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from grants.models import Programme
 from outcomes.models import Plan
+from tests.conftest import login_demo
 from tests.factories import PlanFactory, PriorityFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_login_page_renders_and_rejects_bad_password(client, demo):
 
 
 def test_dashboard_shows_the_six_priorities_with_awards_and_indicators(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     page = client.get(reverse("home")).content.decode()
     current = Plan.objects.get(is_current=True)
     for priority in current.priorities.all():
@@ -40,7 +41,7 @@ def test_dashboard_shows_the_six_priorities_with_awards_and_indicators(client, d
 
 
 def test_provider_sees_only_its_own_organisations_programmes(client, demo):
-    client.login(username="provider", password="yardstick-demo")
+    login_demo(client, "provider")
     own = Programme.objects.filter(provider__members__username="provider")
     others = Programme.objects.exclude(provider__members__username="provider")
     assert own.exists() and others.exists()
@@ -55,13 +56,13 @@ def test_provider_sees_only_its_own_organisations_programmes(client, demo):
 
 
 def test_provider2_cannot_open_provider_programme(client, demo):
-    client.login(username="provider2", password="yardstick-demo")
+    login_demo(client, "provider2")
     theirs = Programme.objects.filter(provider__members__username="provider").first()
     assert client.get(reverse("programme-detail", args=[theirs.pk])).status_code == 404
 
 
 def test_programme_page_shows_targets_returns_and_priorities(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     programme = Programme.objects.get(reference="SSP-0918")
     page = client.get(reverse("programme-detail", args=[programme.pk])).content.decode()
     assert programme.title in page and "St Giles Trust" in page
@@ -71,7 +72,7 @@ def test_programme_page_shows_targets_returns_and_priorities(client, demo):
 
 
 def test_priority_page_shows_actions_indicators_and_programmes(client, demo):
-    client.login(username="commissioner", password="yardstick-demo")
+    login_demo(client, "commissioner")
     priority = Plan.objects.get(is_current=True).priorities.get(slug="preventing-youth-crime")
     page = client.get(reverse("priority-detail", args=[priority.pk])).content.decode()
     assert "priority patrol task force" in page

@@ -3,17 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from outcomes.models import IndicatorYear, OutcomeMeasure, Plan, Priority
+from tests.conftest import assert_refused
 from tests.factories import IndicatorFactory, OutcomeMeasureFactory, PlanFactory, PriorityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_refused(create) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 def test_only_one_current_plan_per_partnership():
