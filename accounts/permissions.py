@@ -61,8 +61,9 @@ class Rules:
             raise LookupError(f"No permission rule for the action {action!r}.") from None
         return rule.check(user, obj)
 
-    def require(self, user, action: str, obj=None) -> None:
-        """Raise the action's refusal (NotPermitted or NotFound) with its reason, unless allowed."""
+    def require(self, user, action: str, obj=None, *, field: str | None = None) -> None:
+        """Raise the action's refusal (NotPermitted or NotFound) with its reason, unless allowed;
+        `field` names the input the refusal concerns (the programme a payment names, say)."""
         allowed, reason = self.has_permission(action, user, obj)
         if not allowed:
-            raise self._rules[action].refusal(reason)
+            raise self._rules[action].refusal(reason, field=field)

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from commissioning.models import ReviewRound
-from grants.models import OutcomeReturn, Payment, Programme
+from grants.models import FundingStream, OutcomeReturn, Payment, Programme
 from outcomes.periods import FinancialYear, PeriodError
 
 
@@ -36,11 +36,38 @@ class ChoiceFilter(django_filters.ChoiceFilter):
     field_class = _GivenChoiceField
 
 
-def _financial_year(value: str) -> FinancialYear:
-    try:
-        return FinancialYear.parse(value)
-    except PeriodError as exc:
-        raise ValidationError(str(exc)) from exc
+class _FinancialYearField(forms.CharField):
+    """A financial year written "2009/10", parsed when the filter form is validated, so a bad one is
+    an error on its own parameter."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return FinancialYear.parse(value)
+        except PeriodError as exc:
+            raise ValidationError(str(exc), code="financial_year") from exc
+
+
+class FinancialYearFilter(django_filters.CharFilter):
+    """Rows of one financial year (`financial_year` equal to its label)."""
+
+    field_class = _FinancialYearField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", 'e.g. "2009/10".')
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(**{self.field_name: value.label})
+
+
+class ActiveInYearFilter(FinancialYearFilter):
+    """Programmes (or anything with start and end dates) running at any time in the year."""
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(start_date__lte=value.end, end_date__gte=value.start)
 
 
 class ProgrammeFilter(django_filters.FilterSet):
@@ -50,17 +77,22 @@ class ProgrammeFilter(django_filters.FilterSet):
     funding_stream = IdFilter()
     provider = IdFilter()
     status = ChoiceFilter(choices=Programme.Status.choices)
-    financial_year = django_filters.CharFilter(
-        method="active_in", help_text='Programmes running at any time in this financial year, e.g. "2009/10".'
+    financial_year = ActiveInYearFilter(
+        help_text='Programmes running at any time in this financial year, e.g. "2009/10".'
     )
 
     class Meta:
         model = Programme
         fields = ["priority", "theme", "measure", "funding_stream", "provider", "status", "financial_year"]
 
-    def active_in(self, queryset, name, value):
-        fy = _financial_year(value)
-        return queryset.filter(start_date__lte=fy.end, end_date__gte=fy.start)
+
+class FundingStreamFilter(django_filters.FilterSet):
+    financial_year = FinancialYearFilter()
+    funder = IdFilter(help_text="The funding organisation's id.")
+
+    class Meta:
+        model = FundingStream
+        fields = ["financial_year", "funder"]
 
 
 class ReturnFilter(django_filters.FilterSet):
@@ -69,14 +101,11 @@ class ReturnFilter(django_filters.FilterSet):
     measure = IdFilter()
     status = ChoiceFilter(choices=OutcomeReturn.Status.choices)
     quarter = django_filters.NumberFilter(min_value=1, max_value=4)
-    financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')
+    financial_year = FinancialYearFilter()
 
     class Meta:
         model = OutcomeReturn
         fields = ["programme", "measure", "financial_year", "quarter", "status", "provider"]
-
-    def in_year(self, queryset, name, value):
-        return queryset.filter(financial_year=_financial_year(value).label)
 
 
 MAX_ID = 2**31 - 1  # a larger id cannot exist, and SQLite cannot even compare it
@@ -86,15 +115,12 @@ class PaymentFilter(django_filters.FilterSet):
     programme = IdFilter(min_value=1, max_value=MAX_ID)
     provider = IdFilter(field_name="programme__provider", min_value=1, max_value=MAX_ID)
     quarter = django_filters.NumberFilter(min_value=1, max_value=4)
-    financial_year = django_filters.CharFilter(method="in_year", help_text='e.g. "2009/10".')
+    financial_year = FinancialYearFilter()
     kind = ChoiceFilter(choices=Payment.Kind.choices)
 
     class Meta:
         model = Payment
         fields = ["programme", "provider", "financial_year", "quarter", "kind"]
-
-    def in_year(self, queryset, name, value):
-        return queryset.filter(financial_year=_financial_year(value).label)
 
 
 class ReviewRoundFilter(django_filters.FilterSet):

@@ -25,8 +25,9 @@ from grants.models import FundingStream, Organisation, Programme
 from grants.permissions import Action, has_permission
 from grants.services import programme_create, programme_update
 from grants.services._common import save_with_history, validate
+from grants.services.programmes import records_outside_dates
 from outcomes.models import Priority
-from outcomes.periods import FinancialYear, Quarter
+from outcomes.periods import FinancialYear
 from outcomes.selectors import current_plan
 
 SCHEMA_DIR = Path(
@@ -384,7 +385,7 @@ def _check_against_database(plans: list[_Plan]) -> list[str]:
         if programme.status not in {Programme.Status.ACTIVE, Programme.Status.COMPLETED}:
             plan.status = programme.status
         moved = (plan.start, plan.end) != (programme.start_date, programme.end_date)
-        if moved and (outside := _records_outside(programme, plan.start, plan.end)):
+        if moved and (outside := records_outside_dates(programme, plan.start, plan.end)):
             dates = f"{plan.start:%d %b %Y} to {plan.end:%d %b %Y}"
             problems.append(_at(plan, RECORDS_OUTSIDE_DATES.format(
                 grant=plan.reference, reference=programme.reference, dates=dates,
@@ -416,16 +417,6 @@ def _import_made(model, pks: list[int]) -> set[int]:
             id__in=pks, history_type="+", history_change_reason=IMPORT_REASON
         ).values_list("id", flat=True)
     )
-
-
-def _records_outside(programme: Programme, start: date, end: date) -> list[str]:
-    outside = []
-    for label, rows in (("targets", programme.targets), ("returns", programme.returns),
-                        ("payments", programme.payments)):  # fmt: skip
-        periods = rows.values_list("financial_year", "quarter").distinct()
-        if any(not Quarter.of(fy, q).overlaps(start, end) for fy, q in periods):
-            outside.append(label)
-    return outside
 
 
 def _prepare_streams(plans: list[_Plan], user, summary: Counter) -> tuple[dict, dict]:

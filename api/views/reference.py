@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.filters import FundingStreamFilter
 from api.schema import LIST_ERRORS, R403, READ_ERRORS
 from api.serializers import reference as s
 from api.serializers.payments import StreamBudgetSerializer
@@ -70,7 +71,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 class FundingStreamViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = FundingStream.objects.order_by("-financial_year", "name")
     serializer_class = s.FundingStreamSerializer
-    filterset_fields = ["financial_year", "funder"]
+    filterset_class = FundingStreamFilter
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

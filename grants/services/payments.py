@@ -59,7 +59,7 @@ def payment_prepare(
 ) -> Payment:
     """Check a payment and return it unsaved, with the programme row locked until the caller's
     transaction ends (payment_record saves it; the admin's add form uses it to validate)."""
-    require(user, Action.PROGRAMME_VIEW, programme)
+    require(user, Action.PROGRAMME_VIEW, programme, field="programme")
     require(user, Action.PAYMENT_RECORD, programme)
     today = today or timezone.localdate()
     reference = (reference or "").strip()

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.formatting import short_date
 from grants.models import OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
 from grants.permissions import Action, require
 from grants.services._common import check_within_dates, parse_quarter, save_with_history, validate
 from grants.services.budgets import check_stream_capacity
 from outcomes.models import OutcomeMeasure, Priority
+from outcomes.periods import Quarter
 
 # Refusals a person acts on (the web pages, the API and the admin show them as they are).
+DATES_STRAND_RECORDS = (
+    "The programme has {records} outside {start} to {end}; keep dates that cover them, or change "
+    "those first."
+)
 TARGET_HAS_RETURNS = (
     "A return has been submitted against this target, so it cannot be deleted; change it instead."
 )
@@ -56,8 +63,11 @@ def programme_update(
     _require_change(user, programme)
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        dates = (programme.start_date, programme.end_date)
         for name, value in fields.items():
             setattr(programme, name, value)
+        if (programme.start_date, programme.end_date) != dates:
+            _check_dates_cover_records(programme, moved_end=programme.end_date != dates[1])
         _check_award(programme)
         validate(programme)
         save_with_history(programme, user)
@@ -168,3 +178,28 @@ def _set_priorities(programme: Programme, priority_ids: list[int], primary_id: i
 def _check_award(programme: Programme) -> None:
     """An award may not take its funding stream's awards past the stream's budget."""
     check_stream_capacity(programme)
+
+
+def records_outside_dates(programme: Programme, start: date, end: date) -> list[str]:
+    """Which of the programme's targets, returns and payments would fall outside start..end."""
+    outside = []
+    for label, rows in (("targets", programme.targets), ("returns", programme.returns),
+                        ("payments", programme.payments)):  # fmt: skip
+        periods = rows.values_list("financial_year", "quarter").distinct()
+        if any(not Quarter.of(fy, q).overlaps(start, end) for fy, q in periods):
+            outside.append(label)
+    return outside
+
+
+def _check_dates_cover_records(programme: Programme, *, moved_end: bool) -> None:
+    """New dates must still cover every quarter the programme has a target, return or payment in
+    (checked on the locked programme row, which a return's insert also locks)."""
+    if not isinstance(programme.start_date, date) or not isinstance(programme.end_date, date):
+        return  # validate() reports unreadable dates
+    if outside := records_outside_dates(programme, programme.start_date, programme.end_date):
+        message = DATES_STRAND_RECORDS.format(
+            records=" and ".join(outside),
+            start=short_date(programme.start_date),
+            end=short_date(programme.end_date),
+        )
+        raise ValidationFailed({"end_date" if moved_end else "start_date": [message]})
