@@ -97,7 +97,21 @@ class IndicatorYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.EvidenceGrade)
 class EvidenceGradeAdmin(admin.ModelAdmin):
+    """A grade's optimism bias feeds the value for money of every programme graded with it, so a
+    grade in use cannot be deleted here (deleting it would silently regrade those programmes with
+    the most cautious bias); the bulk delete action is off for the same reason."""
+
     list_display = ["code", "name", "optimism_bias"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.programmes.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(models.OutcomeMeasure)

@@ -428,3 +428,20 @@ def test_a_return_submitted_while_a_target_is_deleted_waits_for_the_delete(on_po
     submitter.join(timeout=30)
     assert outcome["result"] == "submitted"  # measure still targeted in other quarters
     assert not ProgrammeTarget.objects.filter(pk=target.pk).exists()
+
+
+def test_an_evidence_grade_in_use_cannot_be_deleted_in_the_admin(steward, portfolio):
+    from outcomes.models import EvidenceGrade
+    from tests.factories import EvidenceGradeFactory
+
+    used, unused = EvidenceGradeFactory(code="3"), EvidenceGradeFactory(code="1")
+    programme = portfolio["a"]
+    programme.evidence_grade = used
+    programme.save()
+    refused = steward.post(f"/admin/outcomes/evidencegrade/{used.pk}/delete/", {"post": "yes"})
+    assert refused.status_code == 403
+    assert EvidenceGrade.objects.filter(pk=used.pk).exists()
+    changelist = steward.get("/admin/outcomes/evidencegrade/")
+    assert b"delete_selected" not in changelist.content
+    steward.post(f"/admin/outcomes/evidencegrade/{unused.pk}/delete/", {"post": "yes"})
+    assert not EvidenceGrade.objects.filter(pk=unused.pk).exists()
