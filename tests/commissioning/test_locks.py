@@ -2,15 +2,12 @@
 a round closed (or opened) since the caller read it is seen, and on PostgreSQL a score being
 recorded while the round closes waits for the close and is then refused."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 
 from commissioning import services
 from commissioning.models import ConflictOfInterest, Criterion, ReviewRound, Score
 from core.errors import Conflict, NotPermitted
+from tests.races import contend
 
 pytestmark = pytest.mark.django_db
 
@@ -41,22 +38,6 @@ def score(user, review_round, programme, value=4):
 def stale(review_round) -> ReviewRound:
     """The caller's copy, read before someone else changed the round."""
     return ReviewRound.objects.get(pk=review_round.pk)
-
-
-def wait_until_blocked(thread: threading.Thread, timeout: float = 15) -> bool:
-    """True once another session of this database is waiting for a row lock (PostgreSQL), False
-    if `thread` finished first: it did not wait."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and thread.is_alive():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return True
-        time.sleep(0.02)
-    return False
 
 
 def test_score_record_checks_the_round_as_it_is_now(commissioner, open_round, portfolio):
@@ -116,38 +97,14 @@ def test_decision_and_conflict_check_the_round_as_it_is_now(commissioner, open_r
 @pytest.mark.django_db(transaction=True)
 def test_a_score_recorded_while_the_round_closes_waits_and_is_refused(on_postgres, commissioner, open_round, portfolio):
     copy = stale(open_round)
-    closed, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def close() -> None:
-        try:
-            with transaction.atomic():
-                services.round_transition(user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED)
-                closed.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def record() -> None:
-        try:
-            score(commissioner, copy, portfolio["a"])
-            outcome["result"] = "scored"
-        except Exception as exc:  # noqa: BLE001 - the refusal is the result under test
-            outcome["result"] = exc
-        finally:
-            connection.close()
-
-    closer = threading.Thread(target=close)
-    closer.start()
-    assert closed.wait(timeout=30)
-    scorer = threading.Thread(target=record)
-    scorer.start()
-    assert wait_until_blocked(scorer), "score_record did not wait for the round's lock"
-    release.set()
-    closer.join(timeout=30)
-    scorer.join(timeout=30)
-    assert isinstance(outcome["result"], Conflict)
-    assert outcome["result"].message == services.ROUND_CLOSED.format(verb="scored")
+    result = contend(
+        hold=lambda: services.round_transition(
+            user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED
+        ),
+        contender=lambda: score(commissioner, copy, portfolio["a"]),
+    )
+    assert isinstance(result, Conflict)
+    assert result.message == services.ROUND_CLOSED.format(verb="scored")
     assert not Score.objects.exists()
 
 
@@ -155,38 +112,12 @@ def test_a_score_recorded_while_the_round_closes_waits_and_is_refused(on_postgre
 def test_a_score_recorded_while_a_conflict_is_declared_waits_and_is_refused(
     on_postgres, commissioner, open_round, portfolio
 ):
-    declared, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def declare() -> None:
-        try:
-            with transaction.atomic():
-                services.conflict_declare(
-                    user=commissioner, review_round=open_round, programme=portfolio["a"], description="A trustee"
-                )
-                declared.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def record() -> None:
-        try:
-            score(commissioner, open_round, portfolio["a"])
-            outcome["result"] = "scored"
-        except Exception as exc:  # noqa: BLE001
-            outcome["result"] = exc
-        finally:
-            connection.close()
-
-    declarer = threading.Thread(target=declare)
-    declarer.start()
-    assert declared.wait(timeout=30)
-    scorer = threading.Thread(target=record)
-    scorer.start()
-    assert wait_until_blocked(scorer), "score_record did not wait for the round's lock"
-    release.set()
-    declarer.join(timeout=30)
-    scorer.join(timeout=30)
-    assert isinstance(outcome["result"], NotPermitted)
-    assert outcome["result"].message == services.CONFLICTED
+    result = contend(
+        hold=lambda: services.conflict_declare(
+            user=commissioner, review_round=open_round, programme=portfolio["a"], description="A trustee"
+        ),
+        contender=lambda: score(commissioner, open_round, portfolio["a"]),
+    )
+    assert isinstance(result, NotPermitted)
+    assert result.message == services.CONFLICTED
     assert not Score.objects.exists()

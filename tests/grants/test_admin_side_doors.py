@@ -2,12 +2,9 @@
 as a data steward, is refused with the service's message and leaves the data as it was; what
 it does save goes through grants.services (with the history user)."""
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
 from django.urls import reverse
 
 from grants.admin import TARGET_PERIOD_FIXED
@@ -16,6 +13,7 @@ from grants.services import ReturnInput, return_submit, target_delete
 from grants.services.programmes import PRIMARY_PRIORITY_REQUIRED, TARGET_HAS_RETURNS
 from outcomes.periods import Quarter
 from tests.factories import OutcomeReturnFactory, PriorityFactory
+from tests.races import contend
 
 pytestmark = pytest.mark.django_db
 
@@ -83,22 +81,6 @@ def all_errors(response) -> list[str]:
 
 def page_messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
-
-
-def wait_until_blocked(thread: threading.Thread, timeout: float = 15) -> bool:
-    """True once another session of this database is waiting for a row lock (PostgreSQL), False
-    if `thread` finished first: it did not wait."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and thread.is_alive():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
-            )
-            if cursor.fetchone()[0]:
-                return True
-        time.sleep(0.02)
-    return False
 
 
 def snapshot(programme) -> dict:
@@ -351,40 +333,13 @@ def test_target_delete_waits_for_a_return_being_submitted_and_refuses(on_postgre
     target_delete waits on the programme's row lock, then sees the return and refuses."""
     programme, measure = portfolio["a"], portfolio["measure"]
     target = ProgrammeTarget.objects.get(programme=programme, measure=measure, quarter=1)
-    inserted, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def submit() -> None:
-        try:
-            with transaction.atomic():
-                return_submit(
-                    user=provider,
-                    data=ReturnInput(programme.pk, measure.pk, "2009/10", 1, Decimal("4")),
-                )
-                inserted.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def delete() -> None:
-        try:
-            target_delete(user=admin_user, target=ProgrammeTarget.objects.get(pk=target.pk))
-            outcome["result"] = "deleted"
-        except Exception as exc:  # noqa: BLE001 - the refusal is the result under test
-            outcome["result"] = exc
-        finally:
-            connection.close()
-
-    submitter = threading.Thread(target=submit)
-    submitter.start()
-    assert inserted.wait(timeout=30)
-    deleter = threading.Thread(target=delete)
-    deleter.start()
-    assert wait_until_blocked(deleter), "target_delete did not wait for the uncommitted return"
-    release.set()
-    submitter.join(timeout=30)
-    deleter.join(timeout=30)
-    assert getattr(outcome["result"], "message", outcome["result"]) == TARGET_HAS_RETURNS
+    result = contend(
+        hold=lambda: return_submit(
+            user=provider, data=ReturnInput(programme.pk, measure.pk, "2009/10", 1, Decimal("4"))
+        ),
+        contender=lambda: target_delete(user=admin_user, target=ProgrammeTarget.objects.get(pk=target.pk)),
+    )
+    assert getattr(result, "message", result) == TARGET_HAS_RETURNS
     assert ProgrammeTarget.objects.filter(pk=target.pk).exists()
     assert OutcomeReturn.objects.filter(programme=programme, measure=measure, quarter=1).count() == 1
 
@@ -396,37 +351,13 @@ def test_a_return_submitted_while_a_target_is_deleted_waits_for_the_delete(on_po
     quarters, so it is accepted (submission does not re-check the quarter's own target)."""
     programme, measure = portfolio["a"], portfolio["measure"]
     target = ProgrammeTarget.objects.get(programme=programme, measure=measure, quarter=2)
-    deleted, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def delete() -> None:
-        try:
-            with transaction.atomic():
-                target_delete(user=admin_user, target=target)
-                deleted.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def submit() -> None:
-        try:
-            return_submit(user=provider, data=ReturnInput(programme.pk, measure.pk, "2009/10", 2, Decimal("4")))
-            outcome["result"] = "submitted"
-        except Exception as exc:  # noqa: BLE001
-            outcome["result"] = exc
-        finally:
-            connection.close()
-
-    deleter = threading.Thread(target=delete)
-    deleter.start()
-    assert deleted.wait(timeout=30)
-    submitter = threading.Thread(target=submit)
-    submitter.start()
-    assert wait_until_blocked(submitter), "the return's insert did not wait for the delete"
-    release.set()
-    deleter.join(timeout=30)
-    submitter.join(timeout=30)
-    assert outcome["result"] == "submitted"  # measure still targeted in other quarters
+    result = contend(
+        hold=lambda: target_delete(user=admin_user, target=target),
+        contender=lambda: return_submit(
+            user=provider, data=ReturnInput(programme.pk, measure.pk, "2009/10", 2, Decimal("4"))
+        ),
+    )
+    assert isinstance(result, OutcomeReturn)  # measure still targeted in other quarters
     assert not ProgrammeTarget.objects.filter(pk=target.pk).exists()
 
 
