@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from core.errors import DomainError, NotPermitted
+from core.errors import DomainError, NotFound, NotPermitted
 
 
 class Verdict(NamedTuple):
@@ -60,6 +60,16 @@ class Rules:
         except KeyError:
             raise LookupError(f"No permission rule for the action {action!r}.") from None
         return rule.check(user, obj)
+
+    def get_visible(self, queryset, *, user, pk, action: str, missing: str):
+        """The object `pk` of `queryset` if the user may see it (`action`'s rule says); NotFound
+        with `missing` when there is none, the rule's refusal when it is not the user's to see.
+        The body of every `<thing>_get_visible` selector."""
+        obj = queryset.filter(pk=pk).first()
+        if obj is None:
+            raise NotFound(missing)
+        self.require(user, action, obj)
+        return obj
 
     def require(self, user, action: str, obj=None, *, field: str | None = None) -> None:
         """Raise the action's refusal (NotPermitted or NotFound) with its reason, unless allowed;

@@ -114,3 +114,4 @@ RULES = Rules(
 )
 has_permission = RULES.has_permission
 require = RULES.require
+get_visible = RULES.get_visible

@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet, Sum
 
-from core.errors import NotFound
 from grants.models import (
     OutcomeReturn,
     Payment,
@@ -10,7 +9,7 @@ from grants.models import (
     ProgrammeTarget,
 )
 from grants.payments import Schedule, VerifiedOutcome, schedule
-from grants.permissions import PAYMENT_NOT_VISIBLE, Action, require
+from grants.permissions import PAYMENT_NOT_VISIBLE, Action, get_visible
 from grants.selectors.programmes import programmes_visible_to
 
 
@@ -21,11 +20,13 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 def payment_get_visible(*, user, pk, queryset: QuerySet[Payment] | None = None) -> Payment:
     """The payment (with its programme), if the user may see it; NotFound otherwise."""
     payments = Payment.objects.all() if queryset is None else queryset
-    payment = payments.select_related("programme").filter(pk=pk).first()
-    if payment is None:
-        raise NotFound(PAYMENT_NOT_VISIBLE)
-    require(user, Action.PAYMENT_VIEW, payment)
-    return payment
+    return get_visible(
+        payments.select_related("programme"),
+        user=user,
+        pk=pk,
+        action=Action.PAYMENT_VIEW,
+        missing=PAYMENT_NOT_VISIBLE,
+    )
 
 
 def programme_payments(programme: Programme) -> QuerySet[Payment]:

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from core.errors import NotFound
 from grants.models import (
     Organisation,
     Programme,
@@ -13,10 +12,10 @@ from grants.models import (
 from grants.permissions import (
     PROGRAMME_NOT_VISIBLE,
     Action,
+    get_visible,
     has_permission,
     member_organisation_ids,
     provider_organisation_ids,
-    require,
 )
 
 
@@ -32,11 +31,10 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
 def programme_get_visible(*, user, pk, queryset: QuerySet[Programme] | None = None) -> Programme:
     """The programme, if the user may see it; NotFound (the same for a missing programme and
     another organisation's) otherwise. `queryset` (of programmes) says what to load with it."""
-    programme = (Programme.objects.all() if queryset is None else queryset).filter(pk=pk).first()
-    if programme is None:
-        raise NotFound(PROGRAMME_NOT_VISIBLE)
-    require(user, Action.PROGRAMME_VIEW, programme)
-    return programme
+    programmes = Programme.objects.all() if queryset is None else queryset
+    return get_visible(
+        programmes, user=user, pk=pk, action=Action.PROGRAMME_VIEW, missing=PROGRAMME_NOT_VISIBLE
+    )
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

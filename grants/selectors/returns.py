@@ -2,12 +2,17 @@
 
 from django.db.models import QuerySet
 
-from core.errors import NotFound
 from grants.models import (
     OutcomeReturn,
     ProgrammeTarget,
 )
-from grants.permissions import RETURN_NOT_VISIBLE, Action, has_permission, provider_organisation_ids, require
+from grants.permissions import (
+    RETURN_NOT_VISIBLE,
+    Action,
+    get_visible,
+    has_permission,
+    provider_organisation_ids,
+)
 from grants.selectors.programmes import programmes_visible_to
 
 
@@ -22,11 +27,13 @@ def returns_visible_to(user) -> QuerySet[OutcomeReturn]:
 def return_get_visible(*, user, pk, queryset: QuerySet[OutcomeReturn] | None = None) -> OutcomeReturn:
     """The return (with its programme), if the user may see it; NotFound otherwise."""
     returns = OutcomeReturn.objects.all() if queryset is None else queryset
-    outcome_return = returns.select_related("programme").filter(pk=pk).first()
-    if outcome_return is None:
-        raise NotFound(RETURN_NOT_VISIBLE)
-    require(user, Action.RETURN_VIEW, outcome_return)
-    return outcome_return
+    return get_visible(
+        returns.select_related("programme"),
+        user=user,
+        pk=pk,
+        action=Action.RETURN_VIEW,
+        missing=RETURN_NOT_VISIBLE,
+    )
 
 
 def return_slots(user, *, today, window_days: int, programme_ids=None) -> list[dict]:
