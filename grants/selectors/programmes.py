@@ -19,13 +19,18 @@ from grants.permissions import (
 )
 
 
+def scoped_to_provider(queryset: QuerySet, user, provider_field: str) -> QuerySet:
+    """All of `queryset` for partnership staff; otherwise the rows whose `provider_field` is one of
+    the user's own organisations (none for a user with no organisation)."""
+    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
+        return queryset
+    org_ids = provider_organisation_ids(user)
+    return queryset.filter(**{f"{provider_field}__in": org_ids}) if org_ids else queryset.none()
+
+
 def programmes_visible_to(user) -> QuerySet[Programme]:
     """Every programme for partnership staff; a provider's own organisations' otherwise."""
-    programmes = Programme.objects.all()
-    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
-        return programmes
-    org_ids = provider_organisation_ids(user)
-    return programmes.filter(provider_id__in=org_ids) if org_ids else programmes.none()
+    return scoped_to_provider(Programme.objects.all(), user, "provider_id")
 
 
 def programme_get_visible(*, user, pk, queryset: QuerySet[Programme] | None = None) -> Programme:

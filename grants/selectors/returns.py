@@ -10,18 +10,12 @@ from grants.permissions import (
     RETURN_NOT_VISIBLE,
     Action,
     get_visible,
-    has_permission,
-    provider_organisation_ids,
 )
-from grants.selectors.programmes import programmes_visible_to
+from grants.selectors.programmes import programmes_visible_to, scoped_to_provider
 
 
 def returns_visible_to(user) -> QuerySet[OutcomeReturn]:
-    returns = OutcomeReturn.objects.all()
-    if has_permission(Action.PORTFOLIO_VIEW, user).allowed:
-        return returns
-    org_ids = provider_organisation_ids(user)
-    return returns.filter(programme__provider_id__in=org_ids) if org_ids else returns.none()
+    return scoped_to_provider(OutcomeReturn.objects.all(), user, "programme__provider_id")
 
 
 def return_get_visible(*, user, pk, queryset: QuerySet[OutcomeReturn] | None = None) -> OutcomeReturn:
