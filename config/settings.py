@@ -7,6 +7,7 @@ and config.wsgi refuses to serve with that key. Values may also come from a .env
 default .env next to manage.py), read when present; the real environment wins over it.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -161,6 +162,9 @@ YARDSTICK = {
     "SITE_URL": env.str("SITE_URL", default=""),
     # Days a generated PDF funding review is kept; `manage.py purge_reports` deletes older ones.
     "REPORT_RETENTION_DAYS": env.int("REPORT_RETENTION_DAYS", default=30),
+    # The date every "today" in the code reads (core.clock.today), e.g. 2010-11-15 for the demo;
+    # unset, it is the real date. `make run` sets it so the demo partnership is mid-year.
+    "TODAY": date.fromisoformat(_today) if (_today := env.str("YARDSTICK_TODAY", default="")) else None,
 }
 
 REST_FRAMEWORK = {
