@@ -2,7 +2,6 @@
 indicators), a priority's page, and indicator tracking (every indicator with its latest RAG
 status; one indicator's years, trend chart and contributing programmes)."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
