@@ -20,7 +20,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from grants.models import FundingStream, OutcomeReturn, Payment, Programme, ProgrammePriority, ProgrammeTarget
-from outcomes.models import IndicatorYear, OutcomeMeasure
+from outcomes.models import IndicatorYear, OutcomeMeasure, Priority, Theme, Ward
 
 # Fields that change on every save and say nothing a reader needs.
 _NOISE = {"id", "updated_at", "created_at", "recorded_at"}
@@ -78,6 +78,9 @@ AUDITED: tuple[Audited, ...] = (
     Audited("measure", "Outcome measure", OutcomeMeasure, lambda r: r.name),
     Audited("indicator_year", "Indicator year", IndicatorYear,
             lambda r: f"indicator {r.indicator_id} {r.financial_year}"),
+    Audited("priority", "Priority", Priority, lambda r: r.name),
+    Audited("theme", "Theme", Theme, lambda r: r.name),
+    Audited("ward", "Ward", Ward, lambda r: r.name),
 )  # fmt: skip
 BY_KEY = {a.key: a for a in AUDITED}
 OBJECT_TYPES = [(a.key, a.name) for a in AUDITED]

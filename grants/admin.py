@@ -4,13 +4,12 @@ and the API); returns and payments are read-only here, and what money depends on
 deleted (a programme is decommissioned, a payment reversed)."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_refusals import RefusalsAsMessages
 from core.errors import DomainError
 from core.forms import domain_errors_as_validation
 from grants import models
@@ -24,6 +23,7 @@ from grants.services.programmes import (
     target_delete,
     target_save,
 )
+from grants.services.streams import funding_stream_create, funding_stream_update
 
 # Refusals a person acts on in the admin (the services' own messages are shown as they are).
 TARGET_PERIOD_FIXED = (
@@ -125,39 +125,20 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FundingStream)
-class FundingStreamAdmin(SimpleHistoryAdmin):
+class FundingStreamAdmin(RefusalsAsMessages, SimpleHistoryAdmin):
     form = FundingStreamForm
     list_display = ["name", "financial_year", "funder", "budget"]
     list_filter = ["financial_year", "funder"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ("name",)}
 
-
-class RefusalsAsMessages:
-    """A service refusing at save time (a race the form's checks could not see: the services
-    check again under their locks) rolls the admin's transaction back and shows its message."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            if request.method != "POST" and (obj := self.get_object(request, object_id)) is not None:
-                self.check_deletable(obj)
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            opts = self.model._meta
-            return HttpResponseRedirect(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
-            )
-
-    def check_deletable(self, obj) -> None:
-        """Raise the service's refusal before the confirmation page is shown."""
+    def save_model(self, request, obj, form, change) -> None:
+        fields = {name: form.cleaned_data[name] for name in FundingStreamForm.Meta.fields}
+        if change:
+            saved = funding_stream_update(user=request.user, stream=obj, fields=fields)
+        else:
+            saved = funding_stream_create(user=request.user, fields=fields)
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
 
 
 class ProgrammePriorityInline(admin.TabularInline):

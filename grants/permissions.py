@@ -23,6 +23,7 @@ class Action(StrEnum):
     PAYMENT_VIEW = "payment.view"  # obj: a payment
     PAYMENT_RECORD = "payment.record"  # record and reverse payments
     BUDGET_VIEW = "budget.view"
+    STREAM_CHANGE = "stream.change"  # create and change funding streams and their budgets
 
 
 # Reasons, in the words a refusal carries.
@@ -39,6 +40,7 @@ COMMISSIONERS_DO_NOT_SUBMIT = (
 COMMISSIONERS_REVIEW_RETURNS = "Only commissioners can verify or query returns."
 FINANCE_RECORDS_PAYMENTS = "Only finance officers can record or reverse payments."
 BUDGETS_STAFF_ONLY = "Budgets cover every provider, so they are for partnership staff."
+STREAMS_CHANGED_BY = "Only commissioners and finance officers can create and change funding streams."
 
 
 def member_organisation_ids(user) -> set[int]:
@@ -94,6 +96,10 @@ def _review_return(user, obj=None) -> Verdict:
     return allow_if(is_commissioner(user), COMMISSIONERS_REVIEW_RETURNS)
 
 
+def _change_stream(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user) or is_finance(user), STREAMS_CHANGED_BY)
+
+
 def _record_payment(user, obj=None) -> Verdict:
     return allow_if(is_finance(user), FINANCE_RECORDS_PAYMENTS)
 
@@ -110,6 +116,7 @@ RULES = Rules(
         Action.PAYMENT_VIEW: Rule(_view_payment, NotFound),
         Action.PAYMENT_RECORD: Rule(_record_payment),
         Action.BUDGET_VIEW: Rule(_staff(BUDGETS_STAFF_ONLY)),
+        Action.STREAM_CHANGE: Rule(_change_stream),
     }
 )
 has_permission = RULES.has_permission

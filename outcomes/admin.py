@@ -1,18 +1,38 @@
+"""The admin for the outcome framework. Priorities, themes and wards are saved through
+outcomes.services (the same rules and history as the web pages); the partnership's and plan's
+lists of them are shown for reference, each linking to its own form."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from outcomes import models
+from core.admin_refusals import RefusalsAsMessages
+from outcomes import models, services
 
 
-class WardInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Listed for reference: each row is added and changed on its own form (through the services)."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WardInline(ReadOnlyInline):
     model = models.Ward
-    extra = 0
+    fields = readonly_fields = ["name", "code"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(ReadOnlyInline):
     model = models.Theme
-    extra = 0
-    prepopulated_fields = {"slug": ("name",)}
+    fields = readonly_fields = ["name", "slug"]
 
 
 @admin.register(models.Partnership)
@@ -23,12 +43,9 @@ class PartnershipAdmin(admin.ModelAdmin):
     inlines = [ThemeInline, WardInline]
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(ReadOnlyInline):
     model = models.Priority
-    extra = 0
-    fields = ["order", "name", "slug"]
-    prepopulated_fields = {"slug": ("name",)}
-    show_change_link = True
+    fields = readonly_fields = ["order", "name", "slug"]
 
 
 @admin.register(models.Plan)
@@ -45,12 +62,30 @@ class PriorityActionInline(admin.TabularInline):
 
 
 @admin.register(models.Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(RefusalsAsMessages, SimpleHistoryAdmin):
+    """The slug is made from the name when the priority is created, and then kept."""
+
     list_display = ["name", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ("name",)}
+    fields = ["plan", "name", "order", "description"]
     inlines = [PriorityActionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["plan"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        common = {"user": request.user, "name": data["name"], "description": data.get("description", "")}
+        if change:
+            saved = services.priority_update(priority=obj, order=data.get("order"), **common)
+        else:
+            saved = services.priority_create(plan=data["plan"], order=data.get("order"), **common)
+        _adopt(obj, saved)
+
+    # Programmes and indicators rest on a priority: it is never deleted here.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(models.PriorityAction)
@@ -61,17 +96,47 @@ class PriorityActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RefusalsAsMessages, SimpleHistoryAdmin):
     list_display = ["name", "partnership"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ("name",)}
+    fields = ["partnership", "name", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        common = {"user": request.user, "name": data["name"], "description": data.get("description", "")}
+        if change:
+            saved = services.theme_update(theme=obj, **common)
+        else:
+            saved = services.theme_create(partnership=data["partnership"], **common)
+        _adopt(obj, saved)
 
 
 @admin.register(models.Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(RefusalsAsMessages, SimpleHistoryAdmin):
     list_display = ["name", "code", "partnership"]
     list_filter = ["partnership"]
     search_fields = ["name", "code"]
+    fields = ["partnership", "name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        common = {"user": request.user, "name": data["name"], "code": data.get("code", "")}
+        if change:
+            saved = services.ward_update(ward=obj, **common)
+        else:
+            saved = services.ward_create(partnership=data["partnership"], **common)
+        _adopt(obj, saved)
+
+
+def _adopt(obj, saved) -> None:
+    """Let the admin carry on (its log entry, its redirect) with the row the service saved."""
+    obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
 
 
 class IndicatorYearInline(admin.TabularInline):

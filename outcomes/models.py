@@ -37,6 +37,8 @@ class Ward(models.Model):
     name = models.CharField(max_length=100)
     code = models.CharField(max_length=20, blank=True, help_text="ONS ward code, where known.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -84,6 +86,8 @@ class Priority(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order", "name"]
         verbose_name_plural = "priorities"
@@ -103,6 +107,8 @@ class Theme(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField()
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

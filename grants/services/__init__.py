@@ -1,5 +1,5 @@
-"""Writes and workflows for grants, by subject: returns, programmes (and targets), payments,
-budgets (the award-against-budget checks).
+"""Writes and workflows for grants, by subject: returns, programmes (and targets, one at a time
+or as a grid), funding streams, payments, budgets (the award-against-budget checks).
 
 Every service takes the acting user, checks permission and validity under the row lock it
 depends on, runs in a transaction, records history with the user, and raises a core.errors
@@ -20,8 +20,15 @@ from grants.services.returns import (
     return_verify,
     returns_bulk_submit,
 )
+from grants.services.streams import funding_stream_create, funding_stream_update
+from grants.services.target_grid import GridChanges, TargetRow, targets_save_grid
 
 __all__ = [
+    "GridChanges",
+    "TargetRow",
+    "funding_stream_create",
+    "funding_stream_update",
+    "targets_save_grid",
     "MAX_BULK_RETURNS",
     "REVERSAL_REASON_MAX",
     "ReturnInput",

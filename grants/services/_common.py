@@ -1,10 +1,14 @@
-"""Helpers the grants services share: period checks, model validation, saving with history."""
+"""Helpers the grants services share: period checks; model validation and saving with history
+(core.db.writes, re-exported here)."""
 
 from __future__ import annotations
 
+from core.db.writes import save_with_history, validate
 from core.errors import ValidationFailed
 from grants.models import Programme
 from outcomes.periods import PeriodError, Quarter
+
+__all__ = ["check_within_dates", "parse_quarter", "save_with_history", "validate"]
 
 
 def check_within_dates(quarter: Quarter, programme: Programme) -> None:
@@ -19,17 +23,3 @@ def parse_quarter(financial_year: str, quarter: int) -> Quarter:
     except PeriodError as exc:
         field = "quarter" if "Quarter" in str(exc) else "financial_year"
         raise ValidationFailed({field: [str(exc)]}) from exc
-
-
-def validate(instance) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed(exc.message_dict) from exc
-
-
-def save_with_history(instance, user) -> None:
-    instance._history_user = user
-    instance.save()

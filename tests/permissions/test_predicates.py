@@ -8,6 +8,7 @@ from audit import permissions as audit
 from commissioning import permissions as review
 from core.errors import NotFound, NotPermitted
 from grants import permissions as grants
+from outcomes import permissions as outcomes
 from tests.permissions.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,21 @@ def test_budget_view(users, role):
     _check(grants.has_permission, grants.Action.BUDGET_VIEW, users, role, None, expected)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_stream_change(users, role):
+    expected = only({"commissioner", "finance", "admin"}, grants.STREAMS_CHANGED_BY)
+    _check(grants.has_permission, grants.Action.STREAM_CHANGE, users, role, None, expected)
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_framework_change(users, role):
+    expected = only(COMMISSIONERS, outcomes.COMMISSIONERS_CHANGE_FRAMEWORK)
+    _check(outcomes.has_permission, outcomes.Action.FRAMEWORK_CHANGE, users, role, None, expected)
+
+
 # --- commissioning ----------------------------------------------------------------------------
 
 
@@ -151,7 +167,9 @@ def test_audit_view(users, role):
     "module, tested",
     [
         (grants, {"portfolio.view", "portfolio.export", "programme.view", "return.view", "payment.view",
-                  "programme.change", "return.submit", "return.review", "payment.record", "budget.view"}),
+                  "programme.change", "return.submit", "return.review", "payment.record", "budget.view",
+                  "stream.change"}),
+        (outcomes, {"framework.change"}),
         (review, {"round.manage", "round.score", "scores.see_all", "funding_review.generate"}),
         (audit, {"audit.view"}),
     ],

@@ -1,0 +1,26 @@
+"""Who may change the outcome framework (priorities, themes, wards): one place, used by the
+services, the web pages and the admin.
+
+Everyone signed in reads the framework (the home page, the API's reference lists); only
+commissioners (and admins) change it."""
+
+from enum import StrEnum
+
+from accounts.permissions import Rule, Rules, Verdict, allow_if
+from accounts.roles import is_commissioner
+
+
+class Action(StrEnum):
+    FRAMEWORK_CHANGE = "framework.change"  # create and change priorities, themes and wards
+
+
+COMMISSIONERS_CHANGE_FRAMEWORK = "Only commissioners can create and change priorities, themes and wards."
+
+
+def _change_framework(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user), COMMISSIONERS_CHANGE_FRAMEWORK)
+
+
+RULES = Rules({Action.FRAMEWORK_CHANGE: Rule(_change_framework)})
+has_permission = RULES.has_permission
+require = RULES.require
