@@ -22,6 +22,7 @@ from grants.services.returns import (
 )
 from grants.services.streams import funding_stream_create, funding_stream_update
 from grants.services.target_grid import GridChanges, TargetRow, targets_save_grid
+from grants.services.verification import MAX_BULK_VERIFY, returns_bulk_verify
 
 __all__ = [
     "GridChanges",
@@ -30,6 +31,7 @@ __all__ = [
     "funding_stream_update",
     "targets_save_grid",
     "MAX_BULK_RETURNS",
+    "MAX_BULK_VERIFY",
     "REVERSAL_REASON_MAX",
     "ReturnInput",
     "payment_prepare",
@@ -43,6 +45,7 @@ __all__ = [
     "return_submit",
     "return_verify",
     "returns_bulk_submit",
+    "returns_bulk_verify",
     "target_delete",
     "target_save",
 ]
