@@ -30,12 +30,13 @@ _ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "grants.change_programmepriority",
         "grants.delete_programmepriority",
         "commissioning.",
+        "calls.",
     ),
     Role.FINANCE: ("view_", "grants.add_payment", "grants.change_payment", "grants.change_fundingstream"),
     Role.PROVIDER: (),
 }
 
-_APPS = ("outcomes", "grants", "commissioning")
+_APPS = ("outcomes", "grants", "commissioning", "calls")
 
 
 def _matches(perm: Permission, patterns: tuple[str, ...]) -> bool:

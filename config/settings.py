@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "outcomes",
     "grants",
     "commissioning",
+    "commissioning.calls",
     "dashboard",
     "audit",
     "api",
