@@ -13,7 +13,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from commissioning import vfm
-from commissioning.models import Criterion, Decision, ReviewRound, Score
+from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
+from commissioning.permissions import Action, has_permission
 from core.errors import NotFound
 from grants import totals
 from grants.models import Programme, ProgrammePriority
@@ -291,6 +292,21 @@ def round_get_visible(*, user, pk) -> ReviewRound:
     if review_round is None:
         raise NotFound(ROUND_NOT_FOUND)
     return review_round
+
+
+def has_conflict(review_round: ReviewRound, programme, user) -> bool:
+    """Whether the user declared a conflict of interest in the programme in this round."""
+    return ConflictOfInterest.objects.filter(
+        review_round=review_round, programme=programme, commissioner=user
+    ).exists()
+
+
+def decisions_visible_to(user, decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """Decisions a user may read: partnership staff read them all; anyone else (providers) only
+    those of closed rounds, as with scores: a decision and its rationale are not final until then."""
+    if has_permission(Action.SCORES_SEE_ALL, user).allowed:
+        return decisions
+    return decisions.filter(review_round__status=ReviewRound.Status.CLOSED)
 
 
 def decisions_for(review_round: ReviewRound) -> dict[int, Decision]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import Action, require
-from commissioning.selectors import round_programmes
+from commissioning.selectors import has_conflict, round_programmes
 from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
 from outcomes.periods import PeriodError, validate_financial_year
@@ -19,6 +19,10 @@ ROUND_CLOSED = "This round is closed and read-only; nothing in it can be {verb}.
 ROUND_DRAFT = "This round is still a draft; open it before anything is {verb}."
 RUBRIC_DRAFT_ONLY = "The rubric can only change while the round is a draft."
 CONFLICTED = "You declared a conflict of interest in this programme, so you cannot score it."
+CONFLICTED_DECISION = (
+    "You declared a conflict of interest in this programme, so you cannot record its decision; "
+    "another commissioner without a conflict must record it."
+)
 
 
 def round_create(
@@ -130,9 +134,7 @@ def score_record(
             errors["programme"] = ["That programme is not part of this round."]
         if errors:
             raise ValidationFailed(errors)
-        if ConflictOfInterest.objects.filter(
-            review_round=locked, programme=programme, commissioner=user
-        ).exists():
+        if has_conflict(locked, programme, user):
             raise NotPermitted(CONFLICTED)
         existing = (
             Score.objects.select_for_update()
@@ -185,7 +187,8 @@ def decision_record(
     rationale: str,
     conditions: str = "",
 ) -> Decision:
-    """Record (or revise) the round's decision on a programme (checked open under the round's lock)."""
+    """Record (or revise) the round's decision on a programme. Checked under the round's lock: the
+    round is open and the commissioner has declared no conflict of interest in the programme."""
     _require_manage(user)
     with transaction.atomic():
         locked = _lock_round(review_round)
@@ -201,6 +204,8 @@ def decision_record(
             errors["programme"] = ["That programme is not part of this round."]
         if errors:
             raise ValidationFailed(errors)
+        if has_conflict(locked, programme, user):  # under the round's lock, as conflict_declare takes it
+            raise NotPermitted(CONFLICTED_DECISION)
         decision = (
             Decision.objects.select_for_update().filter(review_round=locked, programme=programme).first()
         )

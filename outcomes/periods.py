@@ -48,7 +48,7 @@ class FinancialYear:
 
     @property
     def label(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return f"{self.start_year:04d}/{(self.start_year + 1) % 100:02d}"
 
     @property
     def start(self) -> date:

@@ -170,7 +170,7 @@ class ReviewRoundViewSet(
 
     @extend_schema(
         methods=["GET"],
-        summary="Decisions in the round",
+        summary="Decisions in the round (all for staff; a provider's own once the round is closed)",
         responses={200: s.DecisionSerializer(many=True), **READ_ERRORS},
     )
     @extend_schema(
@@ -193,8 +193,11 @@ class ReviewRoundViewSet(
                 conditions=data["conditions"],
             )
             return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-        decisions = review_round.decisions.select_related("decided_by").filter(
-            programme__in=programmes_visible_to(request.user)
+        decisions = selectors.decisions_visible_to(
+            request.user,
+            review_round.decisions.select_related("decided_by").filter(
+                programme__in=programmes_visible_to(request.user)
+            ),
         )
         return Response(s.DecisionSerializer(decisions, many=True).data)
 

@@ -35,6 +35,11 @@ from outcomes.selectors import current_plan
 
 SCOPE_KINDS = ("round", "stream", "year")
 JOB_NOT_FOUND = "There is no funding review with that number."
+# The financial years a review can cover (9998/99 ends in the last year dates can hold).
+FIRST_YEAR, LAST_YEAR = FinancialYear(1900), FinancialYear(9998)
+YEAR_OUT_OF_RANGE = (
+    f"There is no funding review for {{year}}: reviews cover financial years {FIRST_YEAR} to {LAST_YEAR}."
+)
 
 
 def job_get_visible(*, user, pk) -> ReportJob:
@@ -109,10 +114,12 @@ def resolve_scope(kind: str, key) -> Scope:
         )
     if kind == "year":
         try:
-            label = FinancialYear.parse(key.replace("-", "/")).label
+            year = FinancialYear.parse(key.replace("-", "/"))
         except PeriodError as exc:
             raise NotFound(f"{exc} Financial years in addresses are written like 2009-10.") from None
-        return Scope("year", label, f"Financial year {label}", label, label)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise NotFound(YEAR_OUT_OF_RANGE.format(year=year.label))
+        return Scope("year", year.label, f"Financial year {year.label}", year.label, year.label)
     raise ValidationFailed({"scope": [f"A review covers one of: {', '.join(SCOPE_KINDS)}."]})
 
 

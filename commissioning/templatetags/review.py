@@ -4,15 +4,14 @@ commissioning (templates may draw on any app; Python imports keep to the layerin
 from django import template
 
 from commissioning.models import Decision
+from commissioning.selectors import decisions_visible_to
 
 register = template.Library()
 
 
-@register.simple_tag
-def programme_decisions(programme) -> list[Decision]:
-    """Every review round's decision on a programme, newest first."""
-    return list(
-        Decision.objects.filter(programme=programme)
-        .select_related("review_round", "decided_by")
-        .order_by("-decided_at")
-    )
+@register.simple_tag(takes_context=True)
+def programme_decisions(context, programme) -> list[Decision]:
+    """Every review round's decision on a programme that the signed-in person may read (providers:
+    closed rounds only), newest first."""
+    decisions = Decision.objects.filter(programme=programme).select_related("review_round", "decided_by")
+    return list(decisions_visible_to(context["request"].user, decisions).order_by("-decided_at"))

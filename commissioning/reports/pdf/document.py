@@ -105,6 +105,8 @@ def _story(review: FundingReview, progress: Progress | None, family: str) -> lis
                 (1, f"{p.reference}  {p.title}", sections.section_key(p)) for p in review.programmes
             )
 
+    if not review.programmes:
+        return _empty_story(review)
     total = max(len(review.programmes), 1)
     drawn = {"n": 0}
 
@@ -125,6 +127,17 @@ def _story(review: FundingReview, progress: Progress | None, family: str) -> lis
     story += [PageBreak(), Heading(titles["appendix"], "appendix", 0, WIDTH)]
     story += sections.appendix(review, family)
     return story
+
+
+def _empty_story(review: FundingReview) -> list[Flowable]:
+    """A review of a scope with no programmes: the cover and one page that says so."""
+    return [
+        _Cover(review),
+        NextPageTemplate("body"),
+        PageBreak(),
+        Heading("Nothing to review", "summary", 0, WIDTH),
+        *sections.nothing_to_review(review),
+    ]
 
 
 # Cover, contents, page furniture ---------------------------------------------------------------
@@ -148,7 +161,7 @@ class _Cover(Flowable):
         pen.text(0, top - 40, r.partnership.upper(), font=BOLD, size=10)
         pen.text(0, top - 82, "Funding review", font=BOLD, size=30)
         pen.text(0, top - 110, pen.fit(r.scope_label, WIDTH, REGULAR, 14), size=14)
-        pen.text(0, top - 132, f"Financial years {r.period_label}", size=11)
+        pen.text(0, top - 132, sections.years_phrase(r).capitalize(), size=11)
 
         y = top - 200
         facts = [

@@ -114,6 +114,21 @@ def summary(r: FundingReview) -> list[Flowable]:
     ]
 
 
+def nothing_to_review(r: FundingReview) -> list[Flowable]:
+    """The one section of a review whose scope has no programmes."""
+    text = (
+        f"No programme ran in the {SCOPE_NOUN[r.scope_kind]} {r.scope_label.split(': ', 1)[-1]} "
+        f"({years_phrase(r)}), so there is nothing to review: no award, spend, outcome, score or "
+        f"decision. This was the position on {long_date(r.generated_at)}."
+    )
+    return [Spacer(1, 8), Note(text, WIDTH, size=9.5, colour=INK, space_before=0)]
+
+
+def years_phrase(r: FundingReview) -> str:
+    noun = "financial years" if len(r.financial_years) > 1 else "financial year"
+    return f"{noun} {r.period_label}"
+
+
 def budget(r: FundingReview) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 8)]
     rows, totals = [], [Decimal(0), Decimal(0), Decimal(0)]
