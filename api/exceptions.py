@@ -11,12 +11,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from commissioning.services import CLOSE_UNCONFIRMED
 from core.errors import DomainError, ValidationFailed
 from grants.services.returns import RETURN_EXISTS
 
 # What an API client does about a refusal, by the error's code; filled in from the error's extra.
 API_HINTS = {
     RETURN_EXISTS: "amend it with PATCH /api/returns/{existing_id}/ instead.",
+    CLOSE_UNCONFIRMED: 'send "confirm": true with the status to close it anyway.',
 }
 
 

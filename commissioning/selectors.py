@@ -4,6 +4,7 @@ table), and the figures shaped for pages, the API and exports."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -36,6 +37,52 @@ def round_programmes(review_round: ReviewRound) -> QuerySet[Programme]:
     if priority_ids:
         programmes = programmes.filter(programme_priorities__priority_id__in=priority_ids).distinct()
     return programmes.order_by("reference")
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    """How far a round has got: its programmes, those no commissioner has scored on any criterion,
+    and those without a decision (shown before the round is closed)."""
+
+    programmes: int
+    unscored: int
+    undecided: int
+
+    @property
+    def complete(self) -> bool:
+        return not (self.unscored or self.undecided)
+
+
+def round_progress(review_round: ReviewRound) -> RoundProgress:
+    """The round's progress in three counting queries."""
+    programmes = round_programmes(review_round).order_by()
+    scored = Score.objects.filter(review_round=review_round).values("programme_id")
+    decided = Decision.objects.filter(review_round=review_round).values("programme_id")
+    return RoundProgress(
+        programmes=programmes.count(),
+        unscored=programmes.exclude(pk__in=scored).count(),
+        undecided=programmes.exclude(pk__in=decided).count(),
+    )
+
+
+def round_status_history(review_round: ReviewRound) -> list[dict]:
+    """When the round was created, opened, closed and reopened, by whom, with any reason given."""
+    labels = dict(ReviewRound.Status.choices)
+    entries, previous = [], None
+    records = review_round.history.select_related("history_user").order_by("history_date", "history_id")
+    for record in records:
+        if record.status != previous:
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user.get_username() if record.history_user else "system",
+                    "status": labels.get(record.status, record.status),
+                    "reopened": previous == ReviewRound.Status.CLOSED,
+                    "reason": (record.history_change_reason or "").removeprefix("Reopened: "),
+                }
+            )
+        previous = record.status
+    return entries
 
 
 def vfm_inputs(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from commissioning.models import DEFAULT_CRITERIA, ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import Action, require
-from commissioning.selectors import has_conflict, round_programmes
+from commissioning.selectors import RoundProgress, has_conflict, round_programmes, round_progress
 from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
 from outcomes.periods import PeriodError, validate_financial_year
@@ -17,6 +17,10 @@ Status = ReviewRound.Status
 # Refusals a person acts on; ROUND_CLOSED and ROUND_DRAFT name what cannot happen ({verb}).
 ROUND_CLOSED = "This round is closed and read-only; nothing in it can be {verb}."
 ROUND_DRAFT = "This round is still a draft; open it before anything is {verb}."
+REOPEN_NEEDS_REASON = "Say why the round is reopened: the reason is kept in its history."
+REOPEN_REASON_MAX = 90  # history keeps 100 characters of a change reason, "Reopened: " included
+REOPEN_REASON_TOO_LONG = f"Give the reason in {REOPEN_REASON_MAX} characters or fewer."
+CLOSE_UNCONFIRMED = "round_close_unconfirmed"  # the code of the refusal to close without confirming
 RUBRIC_DRAFT_ONLY = "The rubric can only change while the round is a draft."
 CONFLICTED = "You declared a conflict of interest in this programme, so you cannot score it."
 CONFLICTED_DECISION = (
@@ -93,23 +97,63 @@ def round_set_criteria(*, user, review_round: ReviewRound, criteria: list[tuple[
         _add_criteria(locked, criteria, user)
 
 
-def round_transition(*, user, review_round: ReviewRound, to: str) -> ReviewRound:
-    """draft → open → closed; a closed round is read-only."""
-    _require_manage(user)
-    allowed = {Status.DRAFT: Status.OPEN, Status.OPEN: Status.CLOSED}
+def round_transition(
+    *, user, review_round: ReviewRound, to: str, confirmed: bool = False, reason: str = ""
+) -> ReviewRound:
+    """draft → open → closed; a closed round is read-only, unless an admin reopens it (closed →
+    open) with a reason, which its history keeps. Closing a round with programmes still unscored
+    or without a decision needs `confirmed`: the refusal carries the counts (checked under the
+    round's lock, which scoring and deciding take too, so the counts are the ones that hold)."""
+    reopening = to == Status.OPEN and review_round.status == Status.CLOSED
+    require(user, Action.ROUND_REOPEN if reopening else Action.ROUND_MANAGE)
+    allowed = {Status.DRAFT: {Status.OPEN}, Status.OPEN: {Status.CLOSED}, Status.CLOSED: {Status.OPEN}}
     with transaction.atomic():
         locked = _lock_round(review_round)
-        if allowed.get(locked.status) != to:
+        if to not in allowed.get(locked.status, set()):
             raise Conflict(f"A {locked.get_status_display().lower()} round cannot move to {to}.")
-        if to == Status.OPEN:
+        if locked.status == Status.CLOSED:
+            require(user, Action.ROUND_REOPEN)  # it may have closed since the caller read it
+            reason = (reason or "").strip()
+            if not reason:
+                raise ValidationFailed({"reason": [REOPEN_NEEDS_REASON]})
+            if len(reason) > REOPEN_REASON_MAX:
+                raise ValidationFailed({"reason": [REOPEN_REASON_TOO_LONG]})
+            locked._change_reason = f"Reopened: {reason}"
+        if to == Status.OPEN and locked.status == Status.DRAFT:
             errors: dict = {}
             _check_weights(list(locked.criteria.values_list("weight", flat=True)), errors)
             if errors:
                 raise ValidationFailed(errors)
+        if to == Status.CLOSED:
+            progress = round_progress(locked)
+            if not progress.complete and not confirmed:
+                raise Conflict(
+                    close_warning(progress),
+                    code=CLOSE_UNCONFIRMED,
+                    programmes=progress.programmes,
+                    unscored=progress.unscored,
+                    undecided=progress.undecided,
+                )
         locked.status = to
         locked._history_user = user
         locked.save()
         return locked
+
+
+def close_warning(progress: RoundProgress) -> str:
+    """What closing would leave undone, e.g. "17 of 25 programmes are unscored and 21 have no
+    decision; once closed, nothing in the round can be changed." """
+    parts = []
+    if progress.unscored:
+        verb = "is" if progress.unscored == 1 else "are"
+        parts.append(f"{progress.unscored} of {progress.programmes} programmes {verb} unscored")
+    if progress.undecided:
+        verb = "has" if progress.undecided == 1 else "have"
+        of = "" if progress.unscored else f" of {progress.programmes} programmes"
+        parts.append(f"{progress.undecided}{of} {verb} no decision")
+    if not parts:
+        return "Every programme is scored and decided; once closed, nothing in the round can be changed."
+    return f"{' and '.join(parts)}; once closed, nothing in the round can be changed."
 
 
 def score_record(

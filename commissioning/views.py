@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from commissioning import selectors, services
 from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission, require
-from core.errors import DomainError, ValidationFailed
+from core.errors import Conflict, DomainError, ValidationFailed
 from core.http import refusals_as_pages
 from grants.models import OutcomeReturn
 from grants.selectors import programme_get_visible, targets_by_year
@@ -105,6 +105,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
                 ("Provider", selectors.portfolio_breakdown(result, "provider")),
             ],
             "can_manage": has_permission(Action.ROUND_MANAGE, request.user, review_round).allowed,
+            "can_reopen": has_permission(Action.ROUND_REOPEN, request.user, review_round).allowed,
+            "progress": selectors.round_progress(review_round),
+            "round_history": selectors.round_status_history(review_round),
         },
     )
 
@@ -114,12 +117,44 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_as_pages
 def round_transition(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    to = request.POST.get("to", "")
     try:
-        services.round_transition(user=request.user, review_round=review_round, to=request.POST.get("to", ""))
-        messages.success(request, f"{review_round} is now {request.POST.get('to')}.")
+        changed = services.round_transition(
+            user=request.user,
+            review_round=review_round,
+            to=to,
+            confirmed=request.POST.get("confirmed") == "yes",
+            reason=request.POST.get("reason", ""),
+        )
+    except Conflict as exc:
+        if exc.code == services.CLOSE_UNCONFIRMED:  # counts changed since the page was shown
+            messages.warning(request, exc.message)
+            return redirect("commissioning:close", pk=pk)
+        messages.error(request, exc.message)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{changed} is now {changed.get_status_display().lower()}.")
     return redirect("commissioning:round", pk=pk)
+
+
+@login_required
+@refusals_as_pages
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks before closing: what closing would leave undone, counted now."""
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.ROUND_MANAGE, review_round)
+    if review_round.status != ReviewRound.Status.OPEN:
+        messages.error(request, f"{review_round} is {review_round.get_status_display().lower()}, not open.")
+        return redirect("commissioning:round", pk=pk)
+    progress = selectors.round_progress(review_round)
+    return render(
+        request,
+        "commissioning/round_close.html",
+        {"round": review_round, "progress": progress, "warning": services.close_warning(progress)},
+    )
 
 
 @login_required

@@ -41,7 +41,19 @@ class ReviewRoundCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ReviewRoundUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
-    status = serializers.ChoiceField(choices=["open", "closed"], required=False)
+    status = serializers.ChoiceField(
+        choices=["open", "closed"],
+        required=False,
+        help_text="open: open a draft (or, admins, reopen a closed round with a reason); closed: close it.",
+    )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Close even though programmes are unscored or without a decision (the 409 says how many).",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Why a closed round is reopened (admins)."
+    )
     criteria = CriterionSerializer(many=True, required=False)
 
 

@@ -61,7 +61,7 @@ VFM_ORDERING = [
         responses={201: s.ReviewRoundSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Open or close a round, or replace a draft's rubric",
+        summary="Open, close or (admins) reopen a round, or replace a draft's rubric",
         request=s.ReviewRoundUpdateSerializer,
         responses={200: s.ReviewRoundSerializer, **WRITE_ERRORS},
     ),
@@ -110,7 +110,13 @@ class ReviewRoundViewSet(
                 criteria=[(c["name"], c.get("description", ""), c["weight"]) for c in data["criteria"]],
             )
         if "status" in data:
-            services.round_transition(user=request.user, review_round=review_round, to=data["status"])
+            services.round_transition(
+                user=request.user,
+                review_round=review_round,
+                to=data["status"],
+                confirmed=data["confirm"],
+                reason=data["reason"],
+            )
         return Response(s.ReviewRoundSerializer(self.get_queryset().get(pk=review_round.pk)).data)
 
     @extend_schema(

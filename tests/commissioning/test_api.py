@@ -103,7 +103,7 @@ def test_conflicted_commissioner_cannot_score(api, commissioner, open_round, por
 
 def test_closed_round_is_read_only(api, commissioner, open_round, portfolio):
     client = api(commissioner)
-    client.patch(f"{URL}{open_round.pk}/", {"status": "closed"}, format="json")
+    client.patch(f"{URL}{open_round.pk}/", {"status": "closed", "confirm": True}, format="json")
     response = client.post(
         f"{URL}{open_round.pk}/scores/", score_body(open_round, portfolio["a"]), format="json"
     )
@@ -148,7 +148,7 @@ def test_permissions(api, commissioner, provider, provider2, finance, open_round
     assert api(provider).get(f"{URL}{open_round.pk}/scores/").json() == []  # open round: nothing
     assert api(provider).get(f"{URL}{open_round.pk}/vfm/").status_code == 403
     assert api().get(URL).status_code == 401
-    api(commissioner).patch(f"{URL}{open_round.pk}/", {"status": "closed"}, format="json")
+    api(commissioner).patch(f"{URL}{open_round.pk}/", {"status": "closed", "confirm": True}, format="json")
     own = api(provider).get(f"{URL}{open_round.pk}/scores/").json()
     assert [s["programme"] for s in own] == [portfolio["a"].pk]  # only its own programme's, once closed
     assert [s["programme"] for s in api(provider2).get(f"{URL}{open_round.pk}/scores/").json()] == [

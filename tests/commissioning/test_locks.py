@@ -16,7 +16,9 @@ RUBRIC = [("Outcomes", "", 60), ("Value for money", "", 40)]
 
 @pytest.fixture
 def draft(commissioner, portfolio):
-    return services.round_create(user=commissioner, name="2009/10 review", first_year="2009/10", last_year="2009/10")
+    return services.round_create(
+        user=commissioner, name="2009/10 review", first_year="2009/10", last_year="2009/10"
+    )
 
 
 @pytest.fixture
@@ -42,7 +44,9 @@ def stale(review_round) -> ReviewRound:
 
 def test_score_record_checks_the_round_as_it_is_now(commissioner, open_round, portfolio):
     copy = stale(open_round)
-    services.round_transition(user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED)
+    services.round_transition(
+        user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED, confirmed=True
+    )
     assert copy.status == ReviewRound.Status.OPEN
     with pytest.raises(Conflict) as refused:
         score(commissioner, copy, portfolio["a"])
@@ -82,24 +86,34 @@ def test_round_set_criteria_records_the_history_user(commissioner, draft):
 
 def test_decision_and_conflict_check_the_round_as_it_is_now(commissioner, open_round, portfolio):
     copy = stale(open_round)
-    services.round_transition(user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED)
+    services.round_transition(
+        user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED, confirmed=True
+    )
     with pytest.raises(Conflict) as refused:
         services.decision_record(
-            user=commissioner, review_round=copy, programme=portfolio["a"], outcome="continue", rationale="Good"
+            user=commissioner,
+            review_round=copy,
+            programme=portfolio["a"],
+            outcome="continue",
+            rationale="Good",
         )
     assert refused.value.message == services.ROUND_CLOSED.format(verb="decided")
     with pytest.raises(Conflict) as refused:
-        services.conflict_declare(user=commissioner, review_round=copy, programme=portfolio["a"], description="x")
+        services.conflict_declare(
+            user=commissioner, review_round=copy, programme=portfolio["a"], description="x"
+        )
     assert refused.value.message == services.ROUND_CLOSED.format(verb="changed")
     assert not ConflictOfInterest.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_score_recorded_while_the_round_closes_waits_and_is_refused(on_postgres, commissioner, open_round, portfolio):
+def test_a_score_recorded_while_the_round_closes_waits_and_is_refused(
+    on_postgres, commissioner, open_round, portfolio
+):
     copy = stale(open_round)
     result = contend(
         hold=lambda: services.round_transition(
-            user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED
+            user=commissioner, review_round=open_round, to=ReviewRound.Status.CLOSED, confirmed=True
         ),
         contender=lambda: score(commissioner, copy, portfolio["a"]),
     )
