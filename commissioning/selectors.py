@@ -224,6 +224,14 @@ def round_vfm(review_round: ReviewRound, *, today=None) -> vfm.VfmResult:
     return vfm.compute(vfm_inputs(review_round, today=today))
 
 
+def programme_vfm_row(review_round: ReviewRound, programme: Programme) -> dict | None:
+    """One programme's row as the round's table shows it, computed for that programme alone
+    (after a score is saved): every figure but its rank, which needs the whole round."""
+    programmes = round_programmes(review_round).filter(pk=programme.pk)
+    rows = vfm_rows(vfm.compute(vfm_inputs(review_round, programmes=programmes)))
+    return rows[0] if rows else None
+
+
 def vfm_rows(result: vfm.VfmResult) -> list[dict]:
     """The ranked table as plain values: money in Decimal pence, ratios rounded."""
     rows = []
@@ -252,6 +260,9 @@ def vfm_rows(result: vfm.VfmResult) -> list[dict]:
                 "mean_score": _round(record["mean_score"], 2),
                 "spread": _round(record["spread"], 0),
                 "scorers": int(record["scorers"]),
+                "criteria_scored": int(record["criteria_scored"]),
+                "criteria_total": int(record["criteria_total"]),
+                "composite_partial": bool(record["composite_partial"]),
                 "missing_returns": int(record["missing_returns"]),
                 "flags": list(record["flags"]),
             }

@@ -20,6 +20,22 @@ BANDS = [(1.0, "poor"), (1.5, "low"), (2.0, "medium"), (4.0, "high"), (np.inf, "
 ACHIEVEMENT_CAP = 2.0  # a measure counts for at most 200% of its target in overall achievement
 DISAGREEMENT_POINTS = 2
 
+# Each flag's name in words: the one map pages, the PDF and exports' readers use.
+FLAG_LABELS = {
+    "bcr_below_1": "Benefit-cost ratio below 1",
+    "achievement_below_50": "Achievement below 50% of target",
+    "missing_returns": "Returns missing for ended quarters",
+    "cost_estimated": "Cost estimated from the award (no spend returned)",
+    "no_scores": "No scores",
+    "partly_scored": "Partly scored (composite from some criteria)",
+    "scorers_disagree": f"Scorers differ by {DISAGREEMENT_POINTS} or more on a criterion",
+}
+
+
+def flag_label(flag: str) -> str:
+    """A flag in words, e.g. "bcr_below_1" → "Benefit-cost ratio below 1"."""
+    return FLAG_LABELS.get(flag, flag.replace("_", " ").capitalize())
+
 
 @dataclass
 class VfmTotals:
@@ -94,6 +110,12 @@ def compute(inputs: VfmInputs) -> VfmResult:
     table["missing_returns"] = table["missing_returns"].fillna(0).astype(int)
     table = table.join(_scores(inputs), how="left")
     table["scorers"] = pd.to_numeric(table["scorers"], errors="coerce").fillna(0).astype(int)
+    table["criteria_scored"] = pd.to_numeric(table["criteria_scored"], errors="coerce").fillna(0).astype(int)
+    table["criteria_total"] = len(inputs.criteria)
+    # A composite from some of the criteria only: marked, and ranked after complete ones.
+    table["composite_partial"] = (table["criteria_scored"] > 0) & (
+        table["criteria_scored"] < table["criteria_total"]
+    )
     per_measure["cost_per_outcome"] = _cost_per_outcome(per_measure, table["cost"])
     table["flags"] = _flags(table)
     table = _rank(table)
@@ -179,7 +201,7 @@ def _scores(inputs: VfmInputs) -> pd.DataFrame:
     """Composite score (0-100): the rubric's weighted mean of each criterion's mean score; the
     spread is the widest gap between two scorers on any criterion."""
     scores = inputs.scores
-    columns = ["composite_score", "mean_score", "spread", "scorers"]
+    columns = ["composite_score", "mean_score", "spread", "scorers", "criteria_scored"]
     if scores.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="programme_id"))
     by_criterion = (
@@ -195,6 +217,7 @@ def _scores(inputs: VfmInputs) -> pd.DataFrame:
             "composite_score": mean_score / 5 * 100,
             "spread": (by_criterion["max"] - by_criterion["min"]).groupby(by_criterion["programme_id"]).max(),
             "scorers": scores.groupby("programme_id")["commissioner_id"].nunique(),
+            "criteria_scored": grouped["criterion_id"].nunique(),
         }
     )
     return frame[columns]
@@ -207,6 +230,7 @@ def _flags(table: pd.DataFrame) -> pd.Series:
         "missing_returns": table["missing_returns"] > 0,
         "cost_estimated": table["cost_estimated"].astype(bool),
         "no_scores": table["scorers"] == 0,
+        "partly_scored": table["composite_partial"],
         "scorers_disagree": pd.to_numeric(table["spread"], errors="coerce").fillna(0) >= DISAGREEMENT_POINTS,
     }
     flags = pd.DataFrame(checks)
@@ -215,9 +239,12 @@ def _flags(table: pd.DataFrame) -> pd.Series:
 
 
 def _rank(table: pd.DataFrame) -> pd.DataFrame:
-    """Value for money first: by benefit-cost ratio, then composite score, then reference."""
+    """Value for money first: by benefit-cost ratio, then composite score (a complete composite
+    before one from some of the criteria only), then reference."""
     ordered = table.sort_values(
-        ["bcr", "composite_score", "reference"], ascending=[False, False, True], na_position="last"
+        ["bcr", "composite_partial", "composite_score", "reference"],
+        ascending=[False, True, False, True],
+        na_position="last",
     )
     ordered["rank"] = np.arange(1, len(ordered) + 1)
     return ordered

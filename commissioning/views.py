@@ -252,7 +252,14 @@ def _save_score(request, review_round, programme) -> HttpResponse:
         return render(
             request,
             "commissioning/_criterion_form.html",
-            {"item": item, "round": review_round, "programme": programme, "saved": error is None},
+            {
+                "item": item,
+                "round": review_round,
+                "programme": programme,
+                "saved": error is None,
+                # the composite score and flags beside the form, swapped in as they now stand
+                "vfm_now": selectors.programme_vfm_row(review_round, programme),
+            },
         )
     if error:
         messages.error(request, f"{criterion.name}: {error}")

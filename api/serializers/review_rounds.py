@@ -119,5 +119,14 @@ class VfmRowSerializer(serializers.Serializer):
     mean_score = serializers.FloatField(allow_null=True)
     spread = serializers.FloatField(allow_null=True)
     scorers = serializers.IntegerField()
+    criteria_scored = serializers.IntegerField(help_text="Criteria with at least one score.")
+    criteria_total = serializers.IntegerField(help_text="Criteria in the round's rubric.")
+    composite_partial = serializers.BooleanField(
+        help_text="The composite is from some of the criteria only (criteria_scored of criteria_total)."
+    )
     missing_returns = serializers.IntegerField()
-    flags = serializers.ListField(child=serializers.CharField())
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Codes; in words: bcr_below_1 Benefit-cost ratio below 1, achievement_below_50, "
+        "missing_returns, cost_estimated, no_scores, partly_scored, scorers_disagree (docs/figures.md).",
+    )

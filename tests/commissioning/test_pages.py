@@ -37,7 +37,7 @@ def test_overview_ranks_flags_and_sorts(client, demo_round):
     url = reverse("commissioning:round", args=[demo_round.pk])
     page = client.get(url).content.decode()
     assert "Through-the-gate resettlement" in page and 'id="chart-data"' in page
-    assert "Bcrbelow1" in page  # flags shown as badges
+    assert "Benefit-cost ratio below 1" in page and "Bcrbelow1" not in page  # flags in words
     assert "By primary priority" in page and "By cross-cutting theme" in page
     by_cost = client.get(url, {"sort": "-cost"}).context["rows"]
     costs = [r["cost"] for r in by_cost]

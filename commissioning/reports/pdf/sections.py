@@ -35,16 +35,8 @@ from commissioning.reports.pdf.flowables import (
 )
 from commissioning.reports.pdf.fonts import BOLD, REGULAR
 from commissioning.reports.pdf.layout import WIDTH
+from commissioning.vfm import flag_label
 from core.formatting import gbp, long_date, percent, short_date
-
-FLAG_TEXT = {
-    "bcr_below_1": "benefit-cost ratio below 1",
-    "achievement_below_50": "achievement below 50% of target",
-    "missing_returns": "returns missing for ended quarters",
-    "cost_estimated": "no spend returned: cost estimated pro rata from the award",
-    "no_scores": "not yet scored by commissioners",
-    "scorers_disagree": "commissioners' scores differ by 2 or more on a criterion",
-}
 
 SCOPE_NOUN = {"round": "review round", "stream": "funding stream", "year": "financial year"}
 
@@ -88,7 +80,7 @@ def summary(r: FundingReview) -> list[Flowable]:
         bold_rows=frozenset({len(decision_rows) - 1}),
         caption="Programmes by decision",
     )
-    notes = [f"{n:,} {FLAG_TEXT[flag]}" for flag, n in r.flag_counts.items() if n and flag in FLAG_TEXT]
+    notes = [f"{flag_label(flag)} ({n:,})" for flag, n in sorted(r.flag_counts.items()) if n]
     watch = Note(
         "Points to note: "
         + ("; ".join(notes) + "." if notes else "none.")
@@ -363,7 +355,7 @@ def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
     if p.flags:
         story.append(
             Note(
-                "Flags: " + "; ".join(FLAG_TEXT.get(f, f) for f in p.flags) + ".",
+                "Flags: " + "; ".join(flag_label(f) for f in p.flags) + ".",
                 WIDTH,
                 size=7.5,
                 colour=BAD if "bcr_below_1" in p.flags else MUTED,
