@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 OK = (True, "")
 STAFF = {"commissioner", "finance", "admin"}
 COMMISSIONERS = {"commissioner", "admin"}
+ADMINS = {"admin"}
 SEES_PROGRAMME_A = {*STAFF, "provider"}
 
 
@@ -134,6 +135,12 @@ def test_round_manage(users, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_round_reopen(users, role):
+    expected = only(ADMINS, review.ADMINS_REOPEN_ROUNDS)
+    _check(review.has_permission, review.Action.ROUND_REOPEN, users, role, None, expected)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_round_score(users, role):
     expected = only(COMMISSIONERS, review.COMMISSIONERS_SCORE)
     _check(review.has_permission, review.Action.ROUND_SCORE, users, role, None, expected)
@@ -170,7 +177,7 @@ def test_audit_view(users, role):
                   "programme.change", "return.submit", "return.review", "payment.record", "budget.view",
                   "stream.change"}),
         (outcomes, {"framework.change"}),
-        (review, {"round.manage", "round.score", "scores.see_all", "funding_review.generate"}),
+        (review, {"round.manage", "round.reopen", "round.score", "scores.see_all", "funding_review.generate"}),
         (audit, {"audit.view"}),
     ],
 )  # fmt: skip
