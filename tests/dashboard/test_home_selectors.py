@@ -186,7 +186,7 @@ def test_open_round_counts_unscored_and_undecided(commissioner, portfolio):
         review_round, 2, 1, 2, 1,
     )  # fmt: skip
     commissioning_services.round_transition(
-        user=commissioner, review_round=review_round, to=ReviewRound.Status.CLOSED
+        user=commissioner, review_round=review_round, to=ReviewRound.Status.CLOSED, confirmed=True
     )
     assert home.open_round_tasks(commissioner) == []
 
@@ -295,7 +295,7 @@ def test_reviews_to_sign_off_are_closed_rounds_without_a_funding_review(commissi
         commissioning_services.round_transition(user=commissioner, review_round=review_round, to="open")
         rounds.append(review_round)
     for review_round in rounds[:2]:
-        commissioning_services.round_transition(user=commissioner, review_round=review_round, to="closed")
+        commissioning_services.round_transition(user=commissioner, review_round=review_round, to="closed", confirmed=True)
     ReportJob.objects.create(
         scope=ReportJob.Scope.ROUND, scope_key=str(rounds[1].pk), scope_label=rounds[1].name,
         status=ReportJob.Status.DONE, requested_by=finance, pdf=b"%PDF",
