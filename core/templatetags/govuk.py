@@ -142,6 +142,8 @@ def govuk_field(
     """A form field as a GOV.UK form group (see the module docstring)."""
     if not isinstance(field, BoundField):
         raise template.TemplateSyntaxError("govuk_field takes a bound form field, e.g. form.amount")
+    if field.is_hidden:
+        return SafeString(str(field))
     widget = field.field.widget
     kind = _kind(widget)
     base, hint_id, error_id = _ids(field)

@@ -35,7 +35,7 @@ def test_dashboard_shows_the_six_priorities_with_awards_and_indicators(client, d
     for priority in current.priorities.all():
         assert priority.name in page
     assert "Safer Southwark Partnership" in page
-    assert "NI 111" in page and "badge rag-" in page
+    assert "NI 111" in page and 'class="govuk-tag govuk-tag--' in page
     total = sum(p.award_amount for p in Programme.objects.all())
     assert f"£{total:,.0f}" in page
 
