@@ -46,6 +46,7 @@ STATUS_COLOURS: dict[str, str | None] = {
     "decommissioned": "grey",
     # review rounds
     "draft": "grey",
+    "open for scoring": "green",
     "closed": "blue",
     # decisions
     "continue": "green",
@@ -75,9 +76,10 @@ def tag_colour(status) -> str | None:
 @register.simple_tag
 def status_tag(status, label=None) -> SafeString:
     """<strong class="govuk-tag govuk-tag--COLOUR">Label</strong>; the label defaults to the
-    status in sentence case."""
+    status in sentence case. The colour is the label's if STATUS_COLOURS names it (so "Open for
+    scoring" and a quarter that is "open" can differ), else the status's."""
     text = label if label not in (None, "") else str(status).replace("_", " ").capitalize()
-    colour = tag_colour(status)
+    colour = tag_colour(text) or tag_colour(status)  # a label with its own colour wins
     classes = "govuk-tag" + (f" govuk-tag--{colour}" if colour else "")
     return format_html('<strong class="{}">{}</strong>', classes, text)
 

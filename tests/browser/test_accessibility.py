@@ -56,6 +56,20 @@ LINKED_ERRORS = """
 }
 """
 
+# Every chart is labelled and its figure links to a table holding its figures.
+CHARTS_HAVE_TABLES = """
+() => Array.from(document.querySelectorAll("canvas")).flatMap((canvas) => {
+  const problems = [];
+  if (!canvas.getAttribute("aria-label")) problems.push("chart #" + canvas.id + " has no aria-label");
+  const figure = canvas.closest("figure");
+  const link = figure && figure.querySelector("figcaption a[href^='#']");
+  const target = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!target || !(target.tagName === "TABLE" || target.querySelector("table")))
+    problems.push("chart #" + canvas.id + " does not link to a table of its figures");
+  return problems;
+})
+"""
+
 # Does the focused element look different from the unfocused one (outline, shadow or colours)?
 FOCUS_VISIBLE = """
 () => {
@@ -94,6 +108,7 @@ def check_page(page, where: str) -> list[str]:
     if width > REFLOW_WIDTH:
         problems.append(f"{where}: scrolls sideways at {REFLOW_WIDTH}px (content {width}px wide)")
     problems += [f"{where}: {p}" for p in page.evaluate(LINKED_ERRORS)]
+    problems += [f"{where}: {p}" for p in page.evaluate(CHARTS_HAVE_TABLES)]
     return problems
 
 
@@ -114,24 +129,32 @@ def sweep(page, base: str, targets: list[tuple[str, str]]) -> tuple[list[str], l
     return visited, problems
 
 
-def test_every_page_for_every_role_passes_axe(demo_committed, browser, live_server):
+def open_page(browser, live_server, username: str | None = None):
+    """A new browser page, signed in as `username` (None: signed out). The Content-Security-Policy
+    is bypassed so that axe can be injected; tests/browser/test_csp.py checks the policy itself."""
     from grants.demo import DEMO_PASSWORD
 
-    report, all_visited = [], {}
-    for username, _role in ROLES:
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(20000)
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    if username:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+    return page
+
+
+def test_every_page_for_every_role_passes_axe(demo_committed, browser, live_server):
+    report, all_visited = [], {}
+    for username, _role in ROLES:
+        page = open_page(browser, live_server, username)
         targets, _, _ = pages_for(get_user_model().objects.get(username=username))
         visited, problems = sweep(page, live_server.url, targets)
         all_visited[username] = visited
         report += [f"{username}: {p}" for p in problems]
-        context.close()
+        page.context.close()
     print({u: len(v) for u, v in all_visited.items()})
     assert not report, f"{len(report)} accessibility problems:\n" + "\n".join(report)
     for username, visited in all_visited.items():
@@ -141,7 +164,8 @@ def test_every_page_for_every_role_passes_axe(demo_committed, browser, live_serv
     assert "finance-budgets" in all_visited["finance"]
 
 
-def test_signed_out_pages_pass_axe(demo_committed, page, live_server):
+def test_signed_out_pages_pass_axe(demo_committed, browser, live_server):
+    page = open_page(browser, live_server)
     problems = []
     for where in [reverse("login"), reverse("accessibility"), "/no-such-page/"]:
         page.goto(live_server.url + where)
@@ -168,19 +192,9 @@ FORMS = [
 
 
 def test_forms_shown_with_errors_pass_axe_and_link_their_errors(demo_committed, browser, live_server):
-    from grants.demo import DEMO_PASSWORD
-
     problems = []
     for username, path_of, button in FORMS:
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        if username != "anonymous":
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.get_by_label("Username").fill(username)
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_load_state()
+        page = open_page(browser, live_server, None if username == "anonymous" else username)
         path = path_of()
         page.goto(live_server.url + path)
         form = page.locator("main form[method=post]").filter(has=page.locator("button[type=submit]")).last
@@ -196,12 +210,12 @@ def test_forms_shown_with_errors_pass_axe_and_link_their_errors(demo_committed, 
         if not page.locator(".govuk-error-summary").count():
             problems.append(f"{where}: no error summary shown")
         problems += check_page(page, where)
-        context.close()
+        page.context.close()
     assert not problems, "\n".join(problems)
 
 
 def test_focus_is_visible_on_every_focusable_element_of_the_main_pages(demo_committed, sign_in, live_server):
-    page = sign_in("commissioner")
+    page = sign_in("commissioner")  # no axe here: the page keeps its Content-Security-Policy
     invisible = []
     for path in [reverse("home"), reverse("programme-list"), reverse("returns-queue")]:
         page.goto(live_server.url + path)
