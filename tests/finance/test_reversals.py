@@ -260,7 +260,7 @@ def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
     assert "Payment reversed" in page
     assert "<del>£5,333.33</del>" in page
     assert "Reversed</strong> on" in page and f"by {finance.username}: Keyed against the wrong quarter" in page
-    assert "Reversal</span> of" in page and "-£5,333.33" in page
+    assert "Reversal</strong> of" in page and "-£5,333.33" in page
     assert f'action="{action}"' not in page  # no second reversal offered
 
 
