@@ -101,7 +101,8 @@ def shoot(page, base: str, path: str, out: Path, stem: str) -> None:
     for viewport in VIEWPORTS:
         page.set_viewport_size({"width": viewport.width, "height": viewport.height})
         page.goto(base + path, wait_until="networkidle")
-        height = min(page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)"), MAX_HEIGHT)
+        full = page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+        height = min(full, MAX_HEIGHT)
         file = out / f"{stem}-{viewport.width}.png"
         clip = {"x": 0, "y": 0, "width": viewport.width, "height": height}
         page.screenshot(path=str(file), full_page=True, clip=clip)
