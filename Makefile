@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run migrate demo test lint check bench clean serve worker reminders
+.PHONY: install system-deps run migrate demo test lint check bench clean serve worker reminders screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ serve: install
 # The background worker for long jobs when TASK_BACKEND=database (PDF reviews, imports).
 worker: install
 	DEBUG=false $(PY) manage.py db_worker --queue-name '*' --no-reload
+
+# Screenshots of every main page for each role at 1280 and 390 pixels wide, into docs/screenshots/
+# (starts its own development server on port 8765 against the demo data).
+screenshots: demo system-deps
+	DEBUG=$(DEV_DEBUG) $(PY) scripts/screenshots.py
 
 # E-mail reminders (run daily from cron, e.g. 07:00).
 reminders: install

@@ -8,6 +8,7 @@ from api.views import (
     audit,
     auth,
     indicators,
+    participants,
     payments,
     programmes,
     reference,
@@ -26,6 +27,11 @@ router.register("funding-streams", reference.FundingStreamViewSet, basename="fun
 router.register("programmes", programmes.ProgrammeViewSet, basename="programme")
 router.register(
     r"programmes/(?P<programme_pk>[0-9]+)/targets", programmes.TargetViewSet, basename="programme-target"
+)
+router.register(
+    r"programmes/(?P<programme_pk>[0-9]+)/participants",
+    participants.EnrolmentViewSet,
+    basename="programme-participant",
 )
 router.register("returns", returns.ReturnViewSet, basename="return")
 router.register("payments", payments.PaymentViewSet, basename="payment")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "outcomes",
     "grants",
+    "claims",
     "commissioning",
     "commissioning.calls",
     "dashboard",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "config.navigation.service_navigation",
             ],
         },
     },
@@ -165,6 +167,10 @@ YARDSTICK = {
     "REPORT_RETENTION_DAYS": env.int("REPORT_RETENTION_DAYS", default=30),
     # The date every "today" in the code reads (core.clock.today), e.g. 2010-11-15 for the demo;
     # unset, it is the real date. `make run` sets it so the demo partnership is mid-year.
+    # The partnership's key for participants' pseudonyms (HMAC-SHA256), separate from SECRET_KEY;
+    # after a rotation, the chain "old,new" (manage.py rotate_participant_key). Unset, enrolment
+    # is refused with a message. docs/data-protection.md says who holds it.
+    "PARTICIPANT_KEY": env.str("PARTICIPANT_KEY", default=""),
     "TODAY": date.fromisoformat(_today) if (_today := env.str("YARDSTICK_TODAY", default="")) else None,
 }
 

@@ -5,12 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LockoutAdminAuthenticationForm, LockoutAuthenticationForm
+from config.accessibility import statement as accessibility_statement
 from config.health import healthz
+from core.views import favicon
 
 admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("accessibility/", accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -1,7 +1,8 @@
-"""The 404 and 403 pages: JSON under /api/, a page elsewhere."""
+"""The 404 and 403 pages (JSON under /api/, a page elsewhere), and /favicon.ico."""
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
@@ -15,3 +16,8 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page says: the icon under /static/."""
+    return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)

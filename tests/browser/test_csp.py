@@ -34,9 +34,7 @@ EXCLUDED = {
 }
 
 # Console errors Chromium logs that are no fault of a page.
-IGNORED_CONSOLE = [
-    re.compile(r"status of 404 .*/favicon\.ico\)$"),  # the browser asks for one; the site has none
-]
+IGNORED_CONSOLE: list[re.Pattern] = []
 
 HTML = re.compile(r"^text/html")
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # as Chromium asks

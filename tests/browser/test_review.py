@@ -30,7 +30,7 @@ def test_commissioner_scores_and_decides(sign_in, live_server, demo_committed):
         "Quarterly cost-per-outcome report."
     )
     page.get_by_role("button", name="Record decision").click()
-    assert "Decision recorded: Continue with conditions" in page.locator(".messages .success").inner_text()
+    assert "Decision recorded: Continue with conditions" in page.locator(".govuk-notification-banner--success").inner_text()
     page.goto(f"{live_server.url}/review/{review_round.pk}/")
     row = page.locator("tr", has_text="Targeted youth support and diversion")
     assert row.locator("[data-testid=composite]").inner_text() == "80.0"

@@ -62,7 +62,10 @@ def test_scoring_page_saves_with_and_without_htmx(client, demo_round):
     partial = client.post(
         url, {"criterion": criterion.pk, "score": "4", "rationale": "Clear fit"}, HTTP_HX_REQUEST="true"
     )
-    assert partial.status_code == 200 and "Saved." in partial.content.decode()
+    assert (
+        partial.status_code == 200
+        and 'role="status"><strong class="govuk-tag govuk-tag--green">Saved<' in (partial.content.decode())
+    )
     assert "<html" not in partial.content.decode()
     missing = client.post(
         url, {"criterion": criterion.pk, "score": "3", "rationale": ""}, HTTP_HX_REQUEST="true"

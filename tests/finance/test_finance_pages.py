@@ -22,7 +22,7 @@ def test_budgets_page_shows_each_streams_figures(client, finance, pbr):
     assert "£1,000,000" in page and "£60,000" in page and "£940,000" in page  # budget, awarded, available
     assert "£12,000" in page and "1.2%" in page  # spent and % spent
     detail = client.get(reverse("finance-stream", args=[stream.pk])).content.decode()
-    assert "SSP-PBR1" in detail and "not counted" in detail
+    assert "SSP-PBR1" in detail and "Not counted" in detail
 
 
 def test_budgets_filter_by_year(client, commissioner, pbr):

@@ -253,14 +253,14 @@ def test_finance_officer_reverses_from_the_payments_page(client, finance, pbr):
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
     page = login(client, finance).get(page_url).content.decode()
     action = reverse("finance-payment-reverse", args=[payment.pk])
-    assert f'action="{action}"' in page and "<summary>Reverse</summary>" in page
+    assert f'action="{action}"' in page and '<span class="govuk-details__summary-text">Reverse</span>' in page
     response = client.post(action, {"reason": "Keyed against the wrong quarter"})
     assert response.status_code == 302 and response["Location"] == page_url
     page = client.get(page_url).content.decode()
     assert "Payment reversed" in page
     assert "<del>£5,333.33</del>" in page
-    assert "Reversed</span> on" in page and f"by {finance.username}: Keyed against the wrong quarter" in page
-    assert "Reversal</span> of" in page and "-£5,333.33" in page
+    assert "Reversed</strong> on" in page and f"by {finance.username}: Keyed against the wrong quarter" in page
+    assert "Reversal</strong> of" in page and "-£5,333.33" in page
     assert f'action="{action}"' not in page  # no second reversal offered
 
 
@@ -289,7 +289,7 @@ def test_page_permissions(client, finance, commissioner, provider, provider2, pb
     url = reverse("finance-payment-reverse", args=[payment.pk])
     page_url = reverse("finance-programme-payments", args=[pbr.pk])
     assert login(client, commissioner).post(url, {"reason": "x"}).status_code == 403
-    assert "<summary>Reverse</summary>" not in client.get(page_url).content.decode()
+    assert '<span class="govuk-details__summary-text">Reverse</span>' not in client.get(page_url).content.decode()
     assert login(client, provider).post(url, {"reason": "x"}).status_code == 403
     assert login(client, provider2).post(url, {"reason": "x"}).status_code == 404
     assert not Payment.objects.filter(kind=Payment.Kind.REVERSAL).exists()

@@ -46,7 +46,7 @@ def test_list_shows_every_demo_indicator_with_its_latest_status(client, demo):
         assert indicator.code in page
         assert reverse("indicator-detail", args=[indicator.pk]) in page
     # NI 111 in 2009/10: target 1,900, actual 1,880, lower is better -> green
-    assert "On target" in page and "badge rag-green" in page
+    assert '<strong class="govuk-tag govuk-tag--green">On target</strong>' in page
     # NI 19 in 2009/10: target 125, actual 131 (band 6.25) -> amber
     assert "Within tolerance of target" in page
     # NI 152 in 2009/10: target 15.4, actual 16.2 (band 0.77) -> red
@@ -92,7 +92,7 @@ def test_detail_shows_years_with_rag_labels_and_chart_data(client, demo):
     assert "NI 111 First time entrants" in page
     assert "tolerance 5% of target" in page
     assert [r.status.code for r in response.context["years"]] == ["red", "green", "grey"]
-    assert page.count('class="badge rag-') >= 3 and "Off target" in page and "No actual yet" in page
+    assert page.count('class="govuk-tag govuk-tag--') >= 3 and "Off target" in page and "No actual yet" in page
     assert "160 worse" in page  # 2008/09: 2,110 against 1,950, lower is better
     # the chart's data is a JSON block read by a static script: no inline script
     block = re.search(r'<script id="indicator-chart-data" type="application/json">(.*?)</script>', page, re.S)

@@ -35,7 +35,7 @@ def test_dashboard_shows_the_six_priorities_with_awards_and_indicators(client, d
     for priority in current.priorities.all():
         assert priority.name in page
     assert "Safer Southwark Partnership" in page
-    assert "NI 111" in page and "badge rag-" in page
+    assert "NI 111" in page and 'class="govuk-tag govuk-tag--' in page
     total = sum(p.award_amount for p in Programme.objects.all())
     assert f"£{total:,.0f}" in page
 
@@ -68,7 +68,7 @@ def test_programme_page_shows_targets_returns_and_priorities(client, demo):
     assert programme.title in page and "St Giles Trust" in page
     assert "Offenders not reconvicted within 12 months" in page
     assert "2009/10 Q1" in page and "Verified" in page
-    assert "primary" in page and "£2,500" in page  # PbR tariff
+    assert "Primary</strong>" in page and "£2,500" in page  # PbR tariff
 
 
 def test_priority_page_shows_actions_indicators_and_programmes(client, demo):
