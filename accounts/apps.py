@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Who you are: sign-in and its lockout, roles, API token sign-in."""
+    """Who you are: sign-in (django-allauth), MFA, single sign-on, roles, API tokens."""
 
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from accounts import signals
+
+        signals.connect()

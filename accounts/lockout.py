@@ -1,33 +1,33 @@
-"""Lockout against password guessing, shared by the web sign-in and the API token endpoint.
+"""Limits on password guessing, shared by the web sign-in (allauth), the admin and the API token
+endpoint: django-allauth's "login_failed" rate limits, counted in the shared cache (CACHE_URL),
+so that they hold across gunicorn workers.
 
-Failures are counted in the shared cache (CACHE_URL), so the limit holds across gunicorn
-workers. Two counters: per username (5 failures lock that account for 15 minutes, from any
-address) and per client address (50 failures lock that address, whatever usernames it tries).
-A successful sign-in clears the username's counter. Limits are read from
-settings.YARDSTICK["LOGIN_MAX_FAILURES"], ["LOGIN_MAX_FAILURES_PER_ADDRESS"] and
-["LOGIN_LOCKOUT_SECONDS"] when present.
-
-    lockout.ensure_not_locked(username=..., address=lockout.client_address(request))
-    user = authenticate(...)
-    if user is None: lockout.record_failure(username=..., address=...)
-    else: lockout.record_success(username=...)
+Two limits (settings LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_SECONDS):
+per account (5 failures within 15 minutes lock that username or e-mail address, from any address)
+and per client address (50, whatever accounts it tries). A successful sign-in clears the
+account's count but not the address's, so that an attacker cannot reset the address count by
+signing in to an account of their own between guesses.
 """
 
-import hashlib
-import logging
+from __future__ import annotations
 
+from allauth.core.internal import ratelimit as _ratelimit
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from core.errors import DomainError
 
-logger = logging.getLogger(__name__)
+APP = "allauth.account"
+ACTION = "login_failed"
 
-DEFAULTS = {
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
-    "LOGIN_LOCKOUT_SECONDS": 15 * 60,
-}
+
+def too_many_attempts_message() -> str:
+    minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+    return (
+        f"Too many failed sign-ins for this account or from your network. Wait {minutes} minutes "
+        "and try again, or reset your password."
+    )
 
 
 class TooManyAttempts(DomainError):
@@ -36,17 +36,7 @@ class TooManyAttempts(DomainError):
     status_code = 429
 
 
-def _setting(name: str) -> int:
-    return int(getattr(settings, "YARDSTICK", {}).get(name, DEFAULTS[name]))
-
-
-def _key(kind: str, value: str) -> str:
-    # Hashed: usernames are user input and cache keys have a restricted alphabet (memcached).
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"yardstick:login-failures:{kind}:{digest}"
-
-
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's IP address. Behind a reverse proxy, set TRUST_X_FORWARDED_FOR so that the
     address the proxy saw (the first X-Forwarded-For entry it sets) is used instead of its own."""
     if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
@@ -56,48 +46,21 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def ensure_not_locked(*, username: str, address: str) -> None:
-    """Raise TooManyAttempts if this username or address has failed too often recently."""
-    minutes = max(1, _setting("LOGIN_LOCKOUT_SECONDS") // 60)
-    if cache.get(_key("user", username), 0) >= _setting("LOGIN_MAX_FAILURES"):
-        raise TooManyAttempts(
-            f"Too many failed sign-ins for this account. Wait {minutes} minutes and try again, "
-            "or ask an administrator to reset your password.",
-            retry_after=_setting("LOGIN_LOCKOUT_SECONDS"),
-        )
-    if cache.get(_key("address", address), 0) >= _setting("LOGIN_MAX_FAILURES_PER_ADDRESS"):
-        raise TooManyAttempts(
-            f"Too many failed sign-ins from your network. Wait {minutes} minutes and try again.",
-            retry_after=_setting("LOGIN_LOCKOUT_SECONDS"),
-        )
+def account_key(request: HttpRequest, login: str) -> str:
+    """The per-account key allauth counts under (its adapter's: the site and the login)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request)._get_login_attempts_cache_key(request, username=login)
 
 
-def _increment(key: str) -> int:
-    timeout = _setting("LOGIN_LOCKOUT_SECONDS")
-    # add() is atomic where the backend supports it; the window starts at the first failure.
-    if cache.add(key, 1, timeout):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout)
-        return 1
+def clear_account(request: HttpRequest, login: str) -> None:
+    """Forget the account's failures (after a successful sign-in); the address's stay."""
+    key = account_key(request, login)
+    for rate in _ratelimit.get_rates(app=APP, action=ACTION):
+        if rate.per == "key":
+            cache.delete(_ratelimit.get_cache_key(request, app=APP, action=ACTION, rate=rate, key=key))
 
 
-def record_failure(*, username: str, address: str) -> None:
-    failures = _increment(_key("user", username))
-    _increment(_key("address", address))
-    if failures == _setting("LOGIN_MAX_FAILURES"):
-        logger.warning("Sign-in locked after %s failures: username %r from %s", failures, username, address)
-
-
-def record_success(*, username: str) -> None:
-    cache.delete(_key("user", username))
-
-
-def reset(*, username: str = "", address: str = "") -> None:
-    """Clear the counters (an administrator unlocking an account, or tests)."""
-    if username:
-        cache.delete(_key("user", username))
-    if address:
-        cache.delete(_key("address", address))
+def reset(request: HttpRequest, *, login: str = "") -> None:
+    """Clear the counters for a login and the request's address (an administrator unlocking)."""
+    _ratelimit.clear(request=request, app=APP, action=ACTION, key=account_key(request, login))

@@ -1,4 +1,4 @@
-"""The four roles, as Django groups. Created on every migrate (post_migrate), never by hand."""
+"""The five roles, as Django groups. Created on every migrate (post_migrate), never by hand."""
 
 from enum import StrEnum
 
@@ -12,6 +12,7 @@ class Role(StrEnum):
     FINANCE = "Finance officer"
     PROVIDER = "Provider"
     ADMIN = "Admin"
+    ORG_ADMIN = "Organisation administrator"  # a provider organisation's: invites and removes its staff
 
 
 # Model permissions each role's group carries in the admin ("app_label.codename" prefixes).
@@ -34,6 +35,7 @@ _ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     ),
     Role.FINANCE: ("view_", "grants.add_payment", "grants.change_payment", "grants.change_fundingstream"),
     Role.PROVIDER: (),
+    Role.ORG_ADMIN: (),
 }
 
 _APPS = ("outcomes", "grants", "commissioning", "calls")

@@ -43,7 +43,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from accounts.tokens import token_issue
 from grants.models import FundingStream, Membership, Organisation, Programme, ProgrammeTarget
 from outcomes.models import OutcomeMeasure
 call_command("load_demo", "--force", verbosity=0)
@@ -66,8 +66,8 @@ commissioner = User.objects.get(username="commissioner")
 client = Client()
 client.force_login(commissioner)
 print(json.dumps({
-    "provider_token": Token.objects.create(user=provider).key,
-    "commissioner_token": Token.objects.get_or_create(user=commissioner)[0].key,
+    "provider_token": token_issue(user=provider, name='bench').key,
+    "commissioner_token": token_issue(user=commissioner, name='bench').key,
     "session": client.cookies["sessionid"].value,
     "programmes": [p.pk for p in programmes], "measures": [m.pk for m in measures],
 }))

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from accounts.tokens import token_issue
 from grants.models import *
 from outcomes.models import *
 from tests.factories import PlanFactory, PriorityFactory
@@ -49,7 +49,7 @@ ProgrammeTarget.objects.bulk_create([ProgrammeTarget(programme=p, measure=measur
     for p in programmes for fy in ("2009/10", "2010/11") for q in (1, 2, 3, 4)])
 with connection.cursor() as c:
     c.execute("CREATE TABLE bench_insert (id bigserial primary key, payload jsonb not null)")
-print(Token.objects.create(user=user).key, measure.pk, ",".join(str(p.pk) for p in programmes))
+print(token_issue(user=user, name='bench').key, measure.pk, ",".join(str(p.pk) for p in programmes))
 """
 
 

@@ -34,13 +34,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "core",
     "accounts",
     "outcomes",
@@ -61,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -125,9 +132,75 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Sign-in, sign-out, password change and reset, MFA and single sign-on: django-allauth
+# (accounts.adapter decides who may sign up, the messages and the rate limits; docs/deploy.md).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
+ACCOUNT_SESSION_REMEMBER = False  # shared office machines: a session ends with the browser
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Yardstick: "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_SECONDS", default=5 * 60)
+# Failed sign-ins per account and per client address, counted in the shared cache (CACHE_URL) so
+# that the limits hold across gunicorn workers; the API token endpoint counts against the same.
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("LOGIN_MAX_FAILURES_PER_ADDRESS", default=50)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{LOGIN_MAX_FAILURES_PER_ADDRESS}/{LOGIN_LOCKOUT_SECONDS}s/ip,"
+        f"{LOGIN_MAX_FAILURES}/{LOGIN_LOCKOUT_SECONDS}s/key"
+    ),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Yardstick")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development only
+MFA_PASSKEY_LOGIN_ENABLED = False
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by verified e-mail: accounts.adapter decides
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Single sign-on by OpenID Connect, one entry per identity provider, as JSON in OIDC_PROVIDERS:
+# [{"id": "entra", "name": "Southwark Council", "server_url": "https://login.microsoftonline.com/
+# TENANT/v2.0", "client_id": "...", "secret": "...", "signup_domains": ["southwark.gov.uk"],
+# "groups_claim": "groups", "roles": {"GROUP-ID": "Commissioner"}}]; see docs/deploy.md.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": idp["id"],
+                "name": idp.get("name", idp["id"]),
+                "client_id": idp["client_id"],
+                "secret": idp.get("secret", ""),
+                "settings": {
+                    "server_url": idp["server_url"],
+                    "token_auth_method": idp.get("token_auth_method", "client_secret_post"),
+                    "scope": idp.get("scope", ["openid", "profile", "email"]),
+                    "yardstick": {
+                        "signup_domains": idp.get("signup_domains", []),
+                        "groups_claim": idp.get("groups_claim", ""),
+                        "roles": idp.get("roles", {}),
+                    },
+                },
+            }
+            for idp in OIDC_PROVIDERS
+        ],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -153,6 +226,18 @@ MEDIA_URL = "media/"
 
 # Yardstick's own settings
 YARDSTICK = {
+    # Two-factor sign-in (TOTP, recovery codes, passkeys) for the roles below: enrolment is forced
+    # at their next sign-in. On by default with DEBUG off (production); the demo that `make run`
+    # starts (DEBUG on) offers it without forcing it. MFA_REQUIRED=true|false decides either way.
+    "MFA_REQUIRED": env.bool("MFA_REQUIRED", default=not DEBUG),
+    "MFA_REQUIRED_ROLES": env.list(
+        "MFA_REQUIRED_ROLES",
+        default=["Commissioner", "Finance officer", "Admin", "Organisation administrator"],
+    ),
+    # Staff roles are signed out after this many seconds without a request (0: never).
+    "IDLE_TIMEOUT_SECONDS": env.int("IDLE_TIMEOUT_SECONDS", default=30 * 60),
+    # An API token issued without an expiry lasts this many days.
+    "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", default=365),
     # Days after a quarter ends within which a return is on time; later ones are flagged late.
     "RETURN_WINDOW_DAYS": env.int("RETURN_WINDOW_DAYS", default=30),
     # load_demo refuses to run with DEBUG off unless this is set (or --force is given).

@@ -1,29 +1,27 @@
 """Root URLs: the web pages of each app, the admin, sign-in and the REST API."""
 
+from allauth.account import views as allauth_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import LockoutAdminAuthenticationForm, LockoutAuthenticationForm
 from config.accessibility import statement as accessibility_statement
 from config.health import healthz
 from core.views import favicon
 
-admin.site.login_form = LockoutAdminAuthenticationForm
+# The admin signs in through the product's sign-in page (rate limits, MFA, single sign-on).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", authentication_form=LockoutAuthenticationForm
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The names "login" and "logout" predate allauth; they are the same pages as account_login/logout.
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
     path("review/", include("commissioning.urls")),
     path("funding-reviews/", include("commissioning.reports.urls")),

@@ -242,13 +242,16 @@ def assert_refused(create) -> None:
 def api():
     """A client factory: api(user) signs in with a token; api() is anonymous."""
 
+    keys: dict[int, str] = {}
+
     def make(user=None) -> APIClient:
         client = APIClient()
         if user is not None:
-            from rest_framework.authtoken.models import Token
+            from tests.factories import api_token
 
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            if user.pk not in keys:
+                keys[user.pk] = api_token(user, name="Test client")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return make

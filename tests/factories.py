@@ -190,3 +190,11 @@ class OutcomeReturnFactory(factory.django.DjangoModelFactory):
     spend = Decimal("20000.00")
     submitted_by = factory.SubFactory(UserFactory)
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+def api_token(user, *, scope: str = "write", name: str | None = None, days: int | None = None) -> str:
+    """A new API token for `user` (the key itself: only its hash is stored)."""
+    from accounts.tokens import token_issue
+
+    return token_issue(user=user, name=name or f"Test token {factory.random.randgen.getrandbits(32):08x}",
+                       scope=scope, days=days).key  # fmt: skip

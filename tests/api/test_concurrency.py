@@ -14,9 +14,9 @@ THREADS = 20
 
 @pytest.mark.django_db(transaction=True)
 def test_identical_concurrent_submissions_leave_one_return(on_postgres, provider, portfolio):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token
 
-    token = Token.objects.create(user=provider).key
+    token = api_token(provider)
     body = return_payload(portfolio)
     barrier = threading.Barrier(THREADS)
     codes: list[int] = []

@@ -34,13 +34,13 @@ def keep_test_connection():
 
 @pytest.fixture
 def role_headers(request, provider, provider2, commissioner, finance, portfolio):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token
 
     OutcomeReturnFactory(programme=portfolio["a"], measure=portfolio["measure"], submitted_by=provider)
     users = {"provider": provider, "provider2": provider2, "commissioner": commissioner, "finance": finance}
     headers = {}
     for name, user in users.items():
-        headers[name] = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        headers[name] = {"Authorization": f"Token {api_token(user)}"}
     headers["anonymous"] = {}
     return headers
 

@@ -81,10 +81,11 @@ def post_at_once(user, url: str, bodies: list[dict]) -> list[int]:
     """POST each body to the API as `user`, one thread each, released together; the status codes
     in the order they came back. Needs a transactional test (each thread has its own connection)."""
     from django.db import connection
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    token = Token.objects.create(user=user).key
+    from tests.factories import api_token
+
+    token = api_token(user)
     barrier, codes, lock = threading.Barrier(len(bodies)), [], threading.Lock()
 
     def post(body: dict) -> None:

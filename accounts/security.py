@@ -1,0 +1,66 @@
+"""Session security policy: who must use two-factor sign-in, who is signed out when idle, and
+re-authentication before sensitive actions.
+
+- MFA: settings.YARDSTICK["MFA_REQUIRED"] (on by default with DEBUG off) and
+  ["MFA_REQUIRED_ROLES"]. At sign-in, a person holding such a role without an authenticator is
+  marked in the session; accounts.middleware.RequireMfaMiddleware then lets them reach only
+  enrolment and sign-out until they add one.
+- Idle timeout: staff roles (commissioner, finance officer, admin, organisation administrator)
+  are signed out after YARDSTICK["IDLE_TIMEOUT_SECONDS"] without a request.
+- Re-authentication: `reauthentication_required` (a view decorator) and
+  `ReauthenticationRequiredMixin` ask for the password (or an MFA code) again when the last
+  sign-in or re-authentication is older than ACCOUNT_REAUTHENTICATION_TIMEOUT: before recording
+  a payment, concluding an award, exporting participant-level data.
+"""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required as _allauth_reauthentication_required
+from django.conf import settings
+from django.utils.decorators import method_decorator
+
+from accounts.roles import Role, roles_of
+
+SESSION_MFA_PENDING = "yardstick_mfa_pending"
+SESSION_IDLE = "yardstick_idle_timeout"
+SESSION_LAST_SEEN = "yardstick_last_seen"
+STAFF_ROLES = {Role.COMMISSIONER, Role.FINANCE, Role.ADMIN, Role.ORG_ADMIN}
+MFA_ENROL_MESSAGE = (
+    "Your role needs two-factor sign-in. Set up an authenticator app to carry on: "
+    "until you do, you can only reach this page and sign out."
+)
+IDLE_MESSAGE = "You were signed out because you had not used Yardstick for {minutes} minutes."
+
+
+def mfa_required(user) -> bool:
+    """Whether the policy requires two-factor sign-in of this person."""
+    if not settings.YARDSTICK.get("MFA_REQUIRED"):
+        return False
+    required = set(settings.YARDSTICK.get("MFA_REQUIRED_ROLES", ()))
+    return bool({role.value for role in roles_of(user)} & required)
+
+
+def has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def idle_timeout_applies(user) -> bool:
+    return settings.YARDSTICK.get("IDLE_TIMEOUT_SECONDS", 0) > 0 and bool(roles_of(user) & STAFF_ROLES)
+
+
+def reauthentication_required(function=None, *, allow_get: bool = True):
+    """Ask for the password again before the view's POST (GET shows the form), unless the person
+    signed in or re-authenticated within ACCOUNT_REAUTHENTICATION_TIMEOUT."""
+    return _allauth_reauthentication_required(function, allow_get=allow_get)
+
+
+class ReauthenticationRequiredMixin:
+    """The class-based view form of reauthentication_required."""
+
+    @method_decorator(reauthentication_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
