@@ -25,6 +25,9 @@ class RequireMfaMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         pending = session is not None and session.get(security.SESSION_MFA_PENDING)
+        if pending and request.user.is_authenticated and security.has_mfa(request.user):
+            session.pop(security.SESSION_MFA_PENDING)  # enrolled (one query, only while pending)
+            pending = False
         if pending and request.user.is_authenticated and not request.path.startswith(_ENROLMENT_PREFIXES):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": security.MFA_ENROL_MESSAGE}, status=403)

@@ -52,10 +52,15 @@ def idle_timeout_applies(user) -> bool:
     return settings.YARDSTICK.get("IDLE_TIMEOUT_SECONDS", 0) > 0 and bool(roles_of(user) & STAFF_ROLES)
 
 
+def _reauthentication_on(request) -> bool:
+    return bool(settings.YARDSTICK.get("REAUTHENTICATE_SENSITIVE", True))
+
+
 def reauthentication_required(function=None, *, allow_get: bool = True):
-    """Ask for the password again before the view's POST (GET shows the form), unless the person
-    signed in or re-authenticated within ACCOUNT_REAUTHENTICATION_TIMEOUT."""
-    return _allauth_reauthentication_required(function, allow_get=allow_get)
+    """Ask for the password (or an MFA code) again before the view's POST (a GET shows the page),
+    unless the person re-authenticated within ACCOUNT_REAUTHENTICATION_TIMEOUT; the POST is
+    replayed after it. YARDSTICK["REAUTHENTICATE_SENSITIVE"] = False turns it off."""
+    return _allauth_reauthentication_required(function, allow_get=allow_get, enabled=_reauthentication_on)
 
 
 class ReauthenticationRequiredMixin:

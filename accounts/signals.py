@@ -29,6 +29,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
     session = getattr(request, "session", None)
     if session is None:
         return
+    _count_as_recent_authentication(session)
     if security.mfa_required(user) and not security.has_mfa(user):
         session[security.SESSION_MFA_PENDING] = True
     else:
@@ -36,6 +37,16 @@ def _signed_in(sender, request, user, **kwargs) -> None:
     if security.idle_timeout_applies(user):
         session[security.SESSION_IDLE] = True
         session[security.SESSION_LAST_SEEN] = int(time.time())
+
+
+def _count_as_recent_authentication(session) -> None:
+    """A sign-in a moment ago counts as a re-authentication (allauth counts only explicit ones),
+    so that a person enrolling in MFA straight after signing in, or recording a payment within
+    ACCOUNT_REAUTHENTICATION_TIMEOUT of it, is not asked for the password twice."""
+    records = session.get("account_authentication_methods") or []
+    if records and time.time() - records[-1].get("at", 0) < 60:
+        records[-1]["reauthenticated"] = True
+        session["account_authentication_methods"] = records
 
 
 def _authenticator_added(sender, request, user, **kwargs) -> None:

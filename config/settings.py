@@ -66,9 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -234,6 +234,9 @@ YARDSTICK = {
         "MFA_REQUIRED_ROLES",
         default=["Commissioner", "Finance officer", "Admin", "Organisation administrator"],
     ),
+    # Ask for the password again (within ACCOUNT_REAUTHENTICATION_TIMEOUT) before recording or
+    # reversing a payment, concluding an award or exporting participant-level data.
+    "REAUTHENTICATE_SENSITIVE": env.bool("REAUTHENTICATE_SENSITIVE", default=True),
     # Staff roles are signed out after this many seconds without a request (0: never).
     "IDLE_TIMEOUT_SECONDS": env.int("IDLE_TIMEOUT_SECONDS", default=30 * 60),
     # An API token issued without an expiry lasts this many days.

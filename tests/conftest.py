@@ -250,7 +250,7 @@ def api():
             from tests.factories import api_token
 
             if user.pk not in keys:
-                keys[user.pk] = api_token(user, name="Test client")
+                keys[user.pk] = api_token(user, name="Test client", used=True)
             client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 

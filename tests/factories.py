@@ -192,9 +192,19 @@ class OutcomeReturnFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-def api_token(user, *, scope: str = "write", name: str | None = None, days: int | None = None) -> str:
-    """A new API token for `user` (the key itself: only its hash is stored)."""
+def api_token(
+    user, *, scope: str = "write", name: str | None = None, days: int | None = None, used: bool = False
+) -> str:
+    """A new API token for `user` (the key itself: only its hash is stored). `used` marks it as
+    just used, so that a test's first request does not record the last-used time (a write that
+    authentication makes at most once a minute per token)."""
+    import secrets
+
+    from django.utils import timezone
+
     from accounts.tokens import token_issue
 
-    return token_issue(user=user, name=name or f"Test token {factory.random.randgen.getrandbits(32):08x}",
-                       scope=scope, days=days).key  # fmt: skip
+    issued = token_issue(user=user, name=name or f"Test token {secrets.token_hex(4)}", scope=scope, days=days)
+    if used:
+        type(issued.token).objects.filter(pk=issued.token.pk).update(last_used_at=timezone.now())
+    return issued.key

@@ -9,5 +9,8 @@ product's own default (off) is tested in tests/config/test_safe_settings.py.
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# The suite signs people in with force_login, which records no password sign-in for allauth's
+# re-authentication check; tests/accounts turn it on where they test it.
+os.environ.setdefault("REAUTHENTICATE_SENSITIVE", "false")
 
 from config.settings import *  # noqa: E402, F403

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.security import reauthentication_required
 from core.errors import Conflict, DomainError
 from core.forms import add_domain_error
 from core.http import refusals_as_pages
@@ -63,6 +64,7 @@ def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required
 @refusals_as_pages
 def pbr_portfolio(request: HttpRequest) -> HttpResponse:
     programmes = list(
@@ -92,6 +94,7 @@ def pbr_portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required
 @refusals_as_pages
 def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_visible(
@@ -125,6 +128,7 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required
 @refusals_as_pages
 def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     """Reverse a payment recorded in error: a form asking why (also shown inline on the

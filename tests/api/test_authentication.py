@@ -43,8 +43,7 @@ def test_bad_or_inactive_tokens_are_refused(api, provider):
 
 
 def test_one_return_costs_a_fixed_handful_of_queries(api, provider, portfolio):
-    client = api(provider)
-    client.get("/api/returns/")  # the token's first use records its last-used time (once a minute)
+    client = api(provider)  # its token was just used: no last-used write (at most once a minute)
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/returns/", return_payload(portfolio), format="json")
     assert response.status_code == 201

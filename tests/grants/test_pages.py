@@ -22,9 +22,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_login_page_renders_and_rejects_bad_password(client, demo):
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": "commissioner", "password": "wrong"})
-    assert "did not match" in response.content.decode()
-    response = client.post(reverse("login"), {"username": "commissioner", "password": "yardstick-demo"})
+    response = client.post(reverse("login"), {"login": "commissioner", "password": "wrong"})
+    assert "is not right" in response.content.decode()
+    response = client.post(reverse("login"), {"login": "commissioner", "password": "yardstick-demo"})
     assert response.status_code == 302
 
 

@@ -94,12 +94,12 @@ def test_no_next_goes_to_the_queue(client, commissioner, provider, portfolio):
 
 
 def test_sign_in_ignores_an_unsafe_next(client, provider):
-    """Django's LoginView checks `next` itself (url_has_allowed_host_and_scheme); kept so here."""
+    """allauth's sign-in checks `next` itself (url_has_allowed_host_and_scheme)."""
     provider.set_password("a-long-enough-passphrase")
     provider.save()
     response = client.post(
         f"{reverse('login')}?next=https://evil.example.org/",
-        {"username": provider.username, "password": "a-long-enough-passphrase",
+        {"login": provider.username, "password": "a-long-enough-passphrase",
          "next": "https://evil.example.org/"},
     )  # fmt: skip
     assert response.status_code == 302
