@@ -51,3 +51,19 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(exc.message) from None
     messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
     return redirect("account-tokens")
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    """Your account: password, two-factor sign-in, API tokens, single sign-on connections."""
+    from accounts import security
+
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "has_mfa": security.has_mfa(request.user),
+            "mfa_required": security.mfa_required(request.user),
+            "live_tokens": tokens.tokens_of(user=request.user).filter(revoked_at__isnull=True).count(),
+        },
+    )

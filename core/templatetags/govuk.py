@@ -59,6 +59,7 @@ STATUS_COLOURS: dict[str, str | None] = {
     "done": "green",
     "failed": "red",
     "expired": "grey",
+    "revoked": "grey",  # API tokens
     # payments
     "payment": "green",
     "reversal": "orange",

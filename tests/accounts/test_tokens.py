@@ -211,3 +211,10 @@ def test_migrating_drf_authtoken_keys_hashes_them_in_place(transactional_db):
     token = ApiToken.objects.get(user=user)
     assert token.key_hash == hash_key(key) and token.scope == "write"
     assert client_with(key).get("/api/returns/").status_code == 200
+
+
+def test_the_account_page_links_each_job(client, provider):
+    client.force_login(provider)
+    body = client.get(reverse("account-home")).content.decode()
+    for name in ("account_change_password", "mfa_index", "account-tokens"):
+        assert f'href="{reverse(name)}"' in body
