@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import tokens
 from accounts.forms import TokenForm
+from accounts.roles import Role, has_role
 from core.errors import NotFound, ValidationFailed
 
 
@@ -65,5 +66,6 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "has_mfa": security.has_mfa(request.user),
             "mfa_required": security.mfa_required(request.user),
             "live_tokens": tokens.tokens_of(user=request.user).filter(revoked_at__isnull=True).count(),
+            "is_org_admin": has_role(request.user, Role.ORG_ADMIN),
         },
     )

@@ -442,3 +442,37 @@ class ProgrammeYearSpend(models.Model):
 
     def __str__(self) -> str:
         return f"Spend of programme {self.programme_id}, {self.financial_year}"
+
+
+class StaffInvitation(models.Model):
+    """An organisation administrator's invitation to a person to join their organisation's staff
+    on Yardstick (grants.services.staff). The link e-mailed holds a key of which only the hash is
+    kept; following it proves the address, so the account's e-mail address starts verified."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="staffinvitation_one_open_per_address",
+                violation_error_message="That address already has an invitation waiting to be accepted.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"

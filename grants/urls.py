@@ -2,9 +2,18 @@
 
 from django.urls import path
 
-from grants.views import finance, programmes, returns
+from grants.views import finance, programmes, returns, staff
 
 urlpatterns = [
+    path("organisations/staff/", staff.staff_home, name="staff-home"),
+    path("organisations/<int:pk>/staff/", staff.staff_list, name="staff-list"),
+    path("organisations/<int:pk>/staff/<int:member_id>/remove/", staff.staff_remove, name="staff-remove"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_id>/cancel/",
+        staff.staff_invitation_cancel,
+        name="staff-invitation-cancel",
+    ),
+    path("invitations/<str:key>/", staff.staff_accept, name="staff-accept"),
     path("programmes/", programmes.programme_list, name="programme-list"),
     path("programmes/export.<str:fmt>", programmes.programmes_export, name="programmes-export"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme-detail"),
