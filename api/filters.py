@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
+from claims.models import Claim
 from commissioning.models import ReviewRound
 from grants.models import FundingStream, OutcomeReturn, Payment, Programme
 from outcomes.periods import FinancialYear, PeriodError
@@ -129,3 +130,17 @@ class ReviewRoundFilter(django_filters.FilterSet):
     class Meta:
         model = ReviewRound
         fields = ["status"]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    programme = IdFilter(min_value=1, max_value=MAX_ID)
+    provider = IdFilter(field_name="programme__provider", min_value=1, max_value=MAX_ID)
+    measure = IdFilter(min_value=1, max_value=MAX_ID)
+    participant = django_filters.CharFilter(field_name="participant__reference")
+    status = ChoiceFilter(choices=Claim.Status.choices)
+    achieved_from = django_filters.DateFilter(field_name="achieved_on", lookup_expr="gte")
+    achieved_to = django_filters.DateFilter(field_name="achieved_on", lookup_expr="lte")
+
+    class Meta:
+        model = Claim
+        fields = ["programme", "provider", "measure", "participant", "status"]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from api.views import (
     audit,
     auth,
+    claims,
     indicators,
     participants,
     payments,
@@ -34,6 +35,7 @@ router.register(
     basename="programme-participant",
 )
 router.register("returns", returns.ReturnViewSet, basename="return")
+router.register("claims", claims.ClaimViewSet, basename="claim")
 router.register("payments", payments.PaymentViewSet, basename="payment")
 router.register("review-rounds", review_rounds.ReviewRoundViewSet, basename="review-round")
 

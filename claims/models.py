@@ -5,8 +5,12 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from outcomes.fields import MoneyField
 
 # Letters and digits that cannot be misread for one another (no 0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -83,3 +87,138 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} on {self.programme_id} from {self.start_date}"
+
+
+class EvidenceType(models.TextChoices):
+    PAYSLIP = "payslip", "Payslip"
+    EMPLOYER_LETTER = "employer_letter", "Employer's letter"
+    HMRC_RECORD = "hmrc_record", "HMRC employment record"
+    CERTIFICATE = "certificate", "Qualification certificate"
+    PNC_CHECK = "pnc_check", "Police National Computer check"
+    TENANCY = "tenancy", "Tenancy agreement"
+    PROVIDER_RECORD = "provider_record", "Provider's case record"
+
+
+class ClaimTerms(models.Model):
+    """A programme's terms for claims across all its payable outcomes."""
+
+    programme = models.OneToOneField("grants.Programme", on_delete=models.CASCADE, related_name="claim_terms")
+    cap_per_participant = MoneyField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "The cap cannot be negative.")],
+        help_text="Most the programme pays for one participant across all its outcomes, GBP; blank: no cap.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "claim terms"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cap_per_participant__isnull=True) | Q(cap_per_participant__gte=0),
+                name="claim_terms_cap_gte_0",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim terms for {self.programme}"
+
+
+class PayableOutcome(models.Model):
+    """An outcome a programme pays for per participant, with the rules a claim for it must meet."""
+
+    programme = models.ForeignKey(
+        "grants.Programme", on_delete=models.PROTECT, related_name="payable_outcomes"
+    )
+    measure = models.ForeignKey("outcomes.OutcomeMeasure", on_delete=models.PROTECT, related_name="+")
+    tariff = MoneyField(validators=[MinValueValidator(0, "A tariff cannot be negative.")])
+    evidence_types = models.JSONField(
+        default=list, help_text="The evidence accepted for a claim (EvidenceType values)."
+    )
+    sustainment_weeks = models.PositiveSmallIntegerField(
+        default=0, help_text="Weeks the outcome must be sustained before it is claimed (e.g. 13 or 26)."
+    )
+    earliest_claim_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days after the participant's start before an outcome can count."
+    )
+    max_claims_per_participant = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1, "At least one claim per participant must be allowed.")]
+    )
+    exclusivity_group = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='Outcomes in one group are alternatives: a participant is paid for one of them ("Level").',
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme_id", "measure_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "measure"],
+                name="one_payable_outcome_per_programme_measure",
+                violation_error_message="This programme already pays for this outcome.",
+            ),
+            models.CheckConstraint(condition=Q(tariff__gte=0), name="payable_outcome_tariff_gte_0"),
+            models.CheckConstraint(
+                condition=Q(max_claims_per_participant__gte=1), name="payable_outcome_max_claims_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} at £{self.tariff:,.2f}"
+
+
+class Claim(models.Model):
+    """One outcome claimed for one participant: submitted, then verified or rejected, then paid.
+    Its price is fixed from the tariff when it is made."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
+    programme = models.ForeignKey("grants.Programme", on_delete=models.PROTECT, related_name="claims")
+    payable_outcome = models.ForeignKey(PayableOutcome, on_delete=models.PROTECT, related_name="claims")
+    measure = models.ForeignKey("outcomes.OutcomeMeasure", on_delete=models.PROTECT, related_name="+")
+    achieved_on = models.DateField()
+    evidence_type = models.CharField(max_length=20, choices=EvidenceType.choices)
+    notes = models.TextField(blank=True, max_length=5000)
+    price = MoneyField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.TextField(blank=True, help_text="Why it was rejected.")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["participant", "measure"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "measure", "achieved_on"],
+                condition=~Q(status="rejected"),
+                name="one_live_claim_per_participant_outcome_date",
+                violation_error_message=(
+                    "This outcome has already been claimed for this participant on this date."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="claim_price_gte_0"),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="claim_rejected_has_reason",
+                violation_error_message="A rejected claim needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.pk}: {self.measure_id} for {self.participant_id}"

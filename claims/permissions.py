@@ -1,5 +1,6 @@
-"""Who may see and enrol participants: a programme's provider enrols and sees its own; partnership
-staff see every programme's participants (only ever as references)."""
+"""Who may see and enrol participants and claim for them: a programme's provider enrols, claims and
+sees its own; partnership staff see every programme's (participants only ever as references);
+commissioners verify and reject claims."""
 
 from enum import StrEnum
 
@@ -12,10 +13,16 @@ from grants.permissions import PROGRAMME_NOT_VISIBLE, provider_organisation_ids
 class Action(StrEnum):
     PARTICIPANT_VIEW = "participant.view"  # obj: the programme whose participants are listed
     PARTICIPANT_ENROL = "participant.enrol"  # obj: the programme
+    CLAIM_VIEW = "claim.view"  # obj: a claim
+    CLAIM_SUBMIT = "claim.submit"  # obj: the programme
+    CLAIM_REVIEW = "claim.review"  # verify or reject claims
 
 
 PROVIDERS_ENROL = "Only the provider's own staff can enrol participants on this programme."
 COMMISSIONERS_DO_NOT_ENROL = "Providers enrol participants; commissioners verify what they claim."
+CLAIM_NOT_VISIBLE = "No claim with that id is visible to you."
+PROVIDERS_CLAIM = "Only the provider's own staff can make claims for this programme."
+COMMISSIONERS_REVIEW_CLAIMS = "Only commissioners can verify or reject claims."
 
 
 def _view(user, programme) -> Verdict:
@@ -23,17 +30,33 @@ def _view(user, programme) -> Verdict:
     return allow_if(sees, PROGRAMME_NOT_VISIBLE)
 
 
-def _enrol(user, programme) -> Verdict:
-    if is_commissioner(user) and not is_provider(user):
-        return ALLOWED if user.is_superuser else deny(COMMISSIONERS_DO_NOT_ENROL)
-    return allow_if(programme.provider_id in provider_organisation_ids(user), PROVIDERS_ENROL)
+def _providers_own(reason: str):
+    def check(user, programme) -> Verdict:
+        if is_commissioner(user) and not is_provider(user):
+            return ALLOWED if user.is_superuser else deny(COMMISSIONERS_DO_NOT_ENROL)
+        return allow_if(programme.provider_id in provider_organisation_ids(user), reason)
+
+    return check
+
+
+def _view_claim(user, claim) -> Verdict:
+    sees = is_staff_role(user) or claim.programme.provider_id in provider_organisation_ids(user)
+    return allow_if(sees, CLAIM_NOT_VISIBLE)
+
+
+def _review_claim(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user), COMMISSIONERS_REVIEW_CLAIMS)
 
 
 RULES = Rules(
     {
         Action.PARTICIPANT_VIEW: Rule(_view, NotFound),
-        Action.PARTICIPANT_ENROL: Rule(_enrol),
+        Action.PARTICIPANT_ENROL: Rule(_providers_own(PROVIDERS_ENROL)),
+        Action.CLAIM_VIEW: Rule(_view_claim, NotFound),
+        Action.CLAIM_SUBMIT: Rule(_providers_own(PROVIDERS_CLAIM)),
+        Action.CLAIM_REVIEW: Rule(_review_claim),
     }
 )
 has_permission = RULES.has_permission
 require = RULES.require
+get_visible = RULES.get_visible

@@ -45,8 +45,9 @@ def normalise_ni_number(value: str) -> str:
     compact = re.sub(r"[\s-]", "", value or "").upper()
     if not _NI_NUMBER.match(compact):
         raise IdentifierError(
-            "ni_number", "Enter a National Insurance number in the format QQ 12 34 56 C (two letters, "
-            "six digits, then A, B, C or D)."
+            "ni_number",
+            "Enter a National Insurance number in the format QQ 12 34 56 C (two letters, "
+            "six digits, then A, B, C or D).",
         )
     return f"NI:{compact}"
 

@@ -1,6 +1,24 @@
-"""Writes for participants and (later) claims: the one place each rule is enforced."""
+"""Writes for participants and claims: the one place each rule is enforced."""
 
+from claims.services.claims import (
+    MAX_BULK_CLAIMS,
+    ClaimInput,
+    claim_reject,
+    claim_submit,
+    claim_verify,
+    claims_bulk_submit,
+)
 from claims.services.participants import EnrolmentInput, participant_enrol
 from claims.services.rekey import participant_key_rotate
 
-__all__ = ["EnrolmentInput", "participant_enrol", "participant_key_rotate"]
+__all__ = [
+    "MAX_BULK_CLAIMS",
+    "ClaimInput",
+    "EnrolmentInput",
+    "claim_reject",
+    "claim_submit",
+    "claim_verify",
+    "claims_bulk_submit",
+    "participant_enrol",
+    "participant_key_rotate",
+]

@@ -17,8 +17,7 @@ from core.errors import Conflict, ValidationFailed
 from grants.selectors import programme_get_visible
 
 IDENTIFIER_NEEDED = (
-    "Give either the participant's National Insurance number, or their date of birth, surname and "
-    "forename."
+    "Give either the participant's National Insurance number, or their date of birth, surname and forename."
 )
 ALREADY_ENROLLED = "This participant is already enrolled on this programme (reference {reference})."
 

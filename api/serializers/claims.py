@@ -1,0 +1,45 @@
+"""Serializers for outcome claims. Serializers validate shape; services decide."""
+
+from rest_framework import serializers
+
+from api.fields import StrictFieldsMixin
+from claims.models import Claim, EvidenceType
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    participant = serializers.CharField(source="participant.reference", read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    measure = serializers.IntegerField(source="measure_id", read_only=True)
+    achieved_on = serializers.DateField(read_only=True)
+    evidence_type = serializers.ChoiceField(choices=EvidenceType.choices, read_only=True)
+    notes = serializers.CharField(read_only=True)
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True)
+    reason = serializers.CharField(read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ClaimCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    participant = serializers.RegexField(
+        r"^P-[2-9A-HJ-NP-Z]{8}$",
+        max_length=10,
+        help_text="The participant's reference, e.g. P-7K3M9Q2A.",
+        error_messages={
+            "invalid": (
+                "Give the participant's reference as enrolment returned it: P- and eight letters or digits."
+            )
+        },
+    )
+    programme = serializers.IntegerField(min_value=1)
+    measure = serializers.IntegerField(min_value=1)
+    achieved_on = serializers.DateField()
+    evidence_type = serializers.ChoiceField(choices=EvidenceType.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class ClaimRejectSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why: the provider sees it.")

@@ -1,0 +1,111 @@
+"""Outcome claims: submit (one or up to 10,000), verify, reject. claims.services decides."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.filters import ClaimFilter
+from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.serializers import claims as s
+from api.serializers.returns import ReturnBulkErrorSerializer
+from api.throttles import WriteRateThrottle
+from claims import selectors, services
+from core.errors import ValidationFailed
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List outcome claims", responses={200: s.ClaimSerializer(many=True), **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(summary="One outcome claim", responses={200: s.ClaimSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Claim an outcome for an enrolled participant",
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimSerializer, **WRITE_ERRORS},
+    ),
+)
+class ClaimViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.ClaimSerializer
+    filterset_class = ClaimFilter
+    ordering_fields = ["submitted_at", "achieved_on", "price", "status"]
+    ordering = ["-submitted_at", "-id"]
+    throttle_classes = [WriteRateThrottle]
+    http_method_names = ["get", "post", "head", "options"]  # never DELETE: a claim is rejected instead
+
+    def get_queryset(self):
+        return selectors.claims_visible_to(self.request.user).select_related(
+            "participant", "submitted_by", "reviewed_by"
+        )
+
+    def create(self, request, *args, **kwargs):
+        claim = services.claim_submit(user=request.user, data=_claim_input(request.data))
+        return Response(s.ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Submit up to 10,000 claims, all or nothing (errors by index)",
+        request=s.ClaimCreateSerializer(many=True),
+        responses={
+            201: s.ClaimSerializer(many=True),
+            400: OpenApiResponse(ReturnBulkErrorSerializer),
+            **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        if not isinstance(request.data, list):
+            raise ValidationFailed("Send a JSON list of claims.")
+        if len(request.data) > services.MAX_BULK_CLAIMS:
+            raise ValidationFailed(f"Send at most {services.MAX_BULK_CLAIMS:,} claims at once.")
+        items, errors = [], {}
+        for index, raw in enumerate(request.data):
+            try:
+                items.append(_claim_input(raw))
+            except ValidationFailed as exc:
+                items.append(None)
+                errors[index] = exc.errors
+        created = services.claims_bulk_submit(user=request.user, items=items, input_errors=errors)
+        return Response(s.ClaimSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Verify a claim (commissioners)",
+        request=None,
+        responses={200: s.ClaimSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        claim = services.claim_verify(user=request.user, claim=self.get_object())
+        return Response(s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        summary="Reject a claim with a reason (commissioners)",
+        request=s.ClaimRejectSerializer,
+        responses={200: s.ClaimSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        serializer = s.ClaimRejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = services.claim_reject(
+            user=request.user, claim=self.get_object(), reason=serializer.validated_data["reason"]
+        )
+        return Response(s.ClaimSerializer(claim).data)
+
+
+def _claim_input(raw) -> services.ClaimInput:
+    if not isinstance(raw, dict):
+        raise ValidationFailed("Each claim must be a JSON object.")
+    serializer = s.ClaimCreateSerializer(data=raw)
+    if not serializer.is_valid():
+        raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})
+    data = serializer.validated_data
+    return services.ClaimInput(
+        participant=data["participant"],
+        programme_id=data["programme"],
+        measure_id=data["measure"],
+        achieved_on=data["achieved_on"],
+        evidence_type=data["evidence_type"],
+        notes=data["notes"],
+    )
