@@ -138,8 +138,6 @@ class ClaimFilter(django_filters.FilterSet):
     measure = IdFilter(min_value=1, max_value=MAX_ID)
     participant = django_filters.CharFilter(field_name="participant__reference")
     status = ChoiceFilter(choices=Claim.Status.choices)
-    achieved_from = django_filters.DateFilter(field_name="achieved_on", lookup_expr="gte")
-    achieved_to = django_filters.DateFilter(field_name="achieved_on", lookup_expr="lte")
 
     class Meta:
         model = Claim

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from api.fields import StrictFieldsMixin
+from api.filters import MAX_ID
 from claims.models import Claim, EvidenceType
 
 
@@ -34,8 +35,8 @@ class ClaimCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             )
         },
     )
-    programme = serializers.IntegerField(min_value=1)
-    measure = serializers.IntegerField(min_value=1)
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    measure = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     achieved_on = serializers.DateField()
     evidence_type = serializers.ChoiceField(choices=EvidenceType.choices)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
