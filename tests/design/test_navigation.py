@@ -77,7 +77,9 @@ def test_every_section_links_to_a_page_that_the_roles_shown_it_can_open(commissi
 def test_pages_mark_the_current_section_with_aria_current(client, commissioner):
     client.force_login(commissioner)
     html = client.get(reverse("programme-list")).content.decode()
-    current = re.findall(r'<a class="govuk-service-navigation__link" href="([^"]+)" aria-current="page">', html)
+    current = re.findall(
+        r'<a class="govuk-service-navigation__link" href="([^"]+)" aria-current="page">', html
+    )
     assert current == [reverse("programme-list")]
     assert 'class="govuk-skip-link"' in html and 'id="main-content"' in html
     assert "pico" not in html
