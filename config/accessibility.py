@@ -60,16 +60,21 @@ AXE_EXCLUDED: dict[str, str] = {
 # Further checks the browser tests make beyond axe-core's rules.
 OTHER_CHECKS: tuple[str, ...] = (
     (
-        "Every form is also checked after it is submitted with errors: the error summary links to "
-        "each field, and each error and hint is linked to its field with aria-describedby."
+        "Forms are also checked after they are submitted with errors: an error summary is shown, its"
+        " links lead to the fields, and each error message and hint is linked to its field with"
+        " aria-describedby."
     ),
     (
         f"No page scrolls sideways at {REFLOW_WIDTH} CSS pixels wide; wide tables scroll inside their"
         " own labelled region, which can be reached with the keyboard."
     ),
-    "Every focusable element shows a visible focus indicator.",
-    "Every chart has its figures in a table beside it.",
-    "The signed-out pages (sign in, not found) are checked too.",
+    "The keyboard focus is visible on every element reached with the Tab key on the main pages.",
+    "Every chart is labelled and linked to a table holding its figures.",
+    (
+        "Every page's HTML is checked for repeated attributes and ids, and for labels, ARIA references"
+        " and in-page links that name no element."
+    ),
+    "The signed-out pages (sign in, this statement, page not found) are checked too.",
 )
 
 KNOWN_LIMITATIONS: tuple[str, ...] = (

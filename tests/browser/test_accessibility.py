@@ -171,6 +171,19 @@ def test_signed_out_pages_pass_axe(demo_committed, browser, live_server):
         page.goto(live_server.url + where)
         problems += check_page(page, where)
     assert not problems, "\n".join(problems)
+    # and the checks can fail: a field without its label, a page too wide, a hint not linked
+    page.goto(live_server.url + reverse("login"))
+    page.evaluate("""() => {
+      document.querySelector("label[for=id_username]").remove();
+      document.querySelector("main").insertAdjacentHTML("beforeend",
+        '<div style="width:900px">wide</div><div class="govuk-hint" id="loose-hint">loose</div>');
+    }""")
+    found = " ".join(check_page(page, "broken sign-in page"))
+    assert (
+        "label" in found
+        and "scrolls sideways at 320px" in found
+        and "not linked to its field: loose" in found
+    )
 
 
 # Forms submitted empty (or wrong), so that their error states are checked too:
