@@ -64,7 +64,7 @@ def test_pages_show_flags_in_words_and_partial_composites(client, demo_round):
     row = next(r for r in page.context["rows"] if r["programme"] == programme.pk)
     assert (row["composite_score"], row["criteria_scored"], row["criteria_total"]) == (80.0, 2, 5)
     assert row["composite_partial"]
-    assert '80.0 <span class="muted">(2 of 5 criteria)</span>' in page.content.decode()
+    assert '80.0 <span class="ys-secondary">(2 of 5 criteria)</span>' in page.content.decode()
     html = page.content.decode()
     assert "Partly scored" in html and "Noscores" not in html and "Bcrbelow1" not in html
 
