@@ -39,4 +39,5 @@ def test_queued_review_updates_the_page_when_ready(sign_in, live_server, demo_co
         assert ReportJob.objects.get().status == ReportJob.Status.QUEUED
         call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     page.get_by_role("button", name="Download the PDF").wait_for(timeout=10000)  # no reload: htmx polled
-    assert "Ready: 3 programmes" in page.locator("#report-status").inner_text()
+    status = page.locator("#report-status")
+    assert status.get_by_role("heading", name="Ready").is_visible() and "3 programmes" in status.inner_text()
