@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run migrate demo test lint check bench clean serve worker reminders screenshots
+.PHONY: install system-deps run migrate participant-key demo test lint check bench clean serve worker reminders screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,15 @@ DEV_DEBUG := $(or $(DEBUG),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?
 migrate: install
 	DEBUG=$(DEV_DEBUG) $(PY) manage.py migrate --noinput
 
-demo: migrate
+# The demo's participant key (pseudonyms, docs/data-protection.md): generated once into .env (which
+# git ignores) unless the environment or .env has one; never replaced, so people enrolled stay found.
+participant-key:
+	@if [ -z "$$PARTICIPANT_KEY" ] && ! grep -q '^PARTICIPANT_KEY=' .env 2>/dev/null; then \
+		echo "PARTICIPANT_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env; \
+		echo "Generated a participant key for the demo in .env"; \
+	fi
+
+demo: migrate participant-key
 	DEBUG=$(DEV_DEBUG) $(PY) manage.py load_demo
 
 run: demo
