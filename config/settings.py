@@ -300,6 +300,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeStatusEnum": "grants.models.Programme.Status",
         "ReturnStatusEnum": "grants.models.OutcomeReturn.Status",
+        "CallStatusEnum": "commissioning.calls.models.Call.Status",
+        "BidStatusEnum": "commissioning.calls.models.Bid.Status",
+        "CallKindEnum": "commissioning.calls.models.Call.Kind",
+        "CriterionKindEnum": "commissioning.calls.models.Criterion.Kind",
     },
 }
 
