@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
     path("review/", include("commissioning.urls")),
+    path("calls/", include("commissioning.calls.urls")),
     path("funding-reviews/", include("commissioning.reports.urls")),
     path("", include("dashboard.urls")),
     path("", include("grants.urls")),
