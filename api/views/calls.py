@@ -94,6 +94,7 @@ def _call_kwargs(data: dict) -> dict:
 
 class CallListView(_Base):
     pagination_class = StandardPagination
+
     @extend_schema(
         summary="List calls (commissioners: all; others: published)",
         responses={200: s.CallSerializer(many=True), **LIST_ERRORS},
@@ -163,7 +164,7 @@ class PublicCallsView(APIView):
     @extend_schema(
         summary="Open calls (public; no sign-in)",
         auth=[],
-        responses={200: s.PublicCallSerializer(many=True), 400: LIST_ERRORS[400]},
+        responses={200: s.PublicCallSerializer(many=True), 400: LIST_ERRORS[400], 404: LIST_ERRORS[404]},
     )
     def get(self, request):
         paginator = StandardPagination()
@@ -222,6 +223,7 @@ def _manages(user) -> bool:
 
 class CallBidsView(_Base):
     pagination_class = StandardPagination
+
     @extend_schema(
         summary="A call's bids you may see (providers: your organisations')",
         responses={200: s.BidListSerializer(many=True), **LIST_ERRORS},
