@@ -303,3 +303,55 @@ def prefill_from_programme(programme) -> dict:
         "measures": [(m, Decimal(0)) for m in measures],
         "source_programme": programme.pk,
     }
+
+
+def summary_figures(bid: Bid):
+    """The figures of a bid's assessment summary: the same ranking the API and pages show."""
+    from .models import Award
+    from .summary_pdf import CriterionLine, SummaryFigures
+
+    award = Award.objects.select_related("bid__organisation", "lot").filter(lot_id=bid.lot_id).first()
+    if award is None:
+        return None
+    rows = [r for r in call_ranking(bid.call) if r.lot_id == bid.lot_id]
+    mine = next((r for r in rows if r.bid_id == bid.pk), None)
+    winner = next((r for r in rows if r.bid_id == award.bid_id), None)
+    if mine is None or winner is None:
+        return None
+    ranked = sum(1 for r in rows if r.rank is not None)
+    rank = f"{mine.rank} of {ranked}" if mine.rank else f"not ranked ({mine.excluded_reason or 'incomplete'})"
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for criterion_id, justification in AssessorScore.objects.filter(bid=bid).values_list(
+        "criterion_id", "justification"
+    ):
+        reasons[criterion_id].append(justification)
+    moderated = dict(Moderation.objects.filter(bid=bid).values_list("criterion_id", "rationale"))
+    for criterion_id, rationale in moderated.items():
+        reasons[criterion_id].append(f"Moderated: {rationale}")
+
+    def final(row, criterion_id) -> str:
+        value = row.criteria.get(criterion_id)
+        return "–" if value is None or value.final is None else f"{ranking.money(value.final)}"
+
+    def fig(value) -> str:
+        return "–" if value is None else f"{ranking.money(value)}"
+
+    lines = [
+        CriterionLine(c.name, c.weight, final(mine, c.pk), final(winner, c.pk), reasons.get(c.pk, []))
+        for c in Criterion.objects.filter(call=bid.call).order_by("kind", "order")
+    ]
+    totals = [
+        ("Price (£)", f"{mine.price:,.2f}", f"{winner.price:,.2f}"),
+        ("Quality %", fig(mine.quality_pct), fig(winner.quality_pct)),
+        ("Quality score", fig(mine.quality_score), fig(winner.quality_score)),
+        ("Price score", fig(mine.price_score), fig(winner.price_score)),
+        ("Social value score", fig(mine.social_value_score), fig(winner.social_value_score)),
+        ("Total", fig(mine.total), fig(winner.total)),
+    ]
+    from core.formatting import short_date
+
+    return SummaryFigures(
+        call=f"{bid.call.reference} {bid.call.title}", lot=f"Lot {award.lot.number}: {award.lot.title}",
+        bidder=bid.organisation.name, winner=award.bid.organisation.name, rank=rank,
+        standstill_ends=short_date(award.standstill_ends), lines=lines, totals=totals,
+    )  # fmt: skip

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/award/", views.award_recommend, name="award"),
     path("<int:pk>/conclude/", views.award_conclude, name="conclude"),
     path("bids/<int:pk>/", views.bid_page, name="bid"),
+    path("bids/<int:pk>/summary.pdf", views.bid_summary_pdf, name="bid-summary"),
     path("bids/<int:pk>/withdraw/", views.bid_withdraw, name="bid-withdraw"),
     path("bids/<int:pk>/scores/", views.bid_score, name="bid-score"),
     path("bids/<int:pk>/moderation/", views.bid_moderate, name="bid-moderate"),

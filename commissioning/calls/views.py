@@ -277,6 +277,8 @@ def bid_page(request: HttpRequest, pk: int) -> HttpResponse:
         "questions": call.eligibility_questions.all(),
         "budget_categories": BudgetLine.Category.choices,
         "vfm": selectors.bids_vfm([bid]).get(bid.pk),
+        "summary_available": bid.status == Bid.Status.SUBMITTED
+        and Award.objects.filter(lot_id=bid.lot_id).exists(),
     }  # fmt: skip
     if is_commissioner(request.user):
         context |= _assessment_context(request.user, bid)
@@ -624,3 +626,21 @@ def call_new(request: HttpRequest) -> HttpResponse:
         or {str(m) for m, _ in prefill.get("measures", [])},
     }  # fmt: skip
     return render(request, "calls/call_new.html", context)
+
+
+@login_required
+@refusals_as_pages
+def bid_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bid's assessment summary (PDF), once its lot's award is recommended: for the bidder's
+    own staff and commissioners."""
+    from django.http import Http404
+
+    from .summary_pdf import render as render_pdf
+
+    bid = selectors.bid_get_visible(user=request.user, pk=pk)
+    figures = selectors.summary_figures(bid)
+    if figures is None:
+        raise Http404("There is no assessment summary until the lot's award is recommended.")
+    response = HttpResponse(render_pdf(figures), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="assessment-summary-bid-{bid.pk}.pdf"'
+    return response

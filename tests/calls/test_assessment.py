@@ -278,3 +278,39 @@ def test_concluding_respects_the_streams_budget(
     assert not Programme.objects.exists()
     award.refresh_from_db()
     assert award.concluded_at is None
+
+
+def test_the_assessment_summary_pdf_reads_back_the_ranking_figures(
+    api,
+    client,
+    assessing,
+    bids,
+    commissioner,
+    commissioner2,
+    org_a,
+    org_b,
+    provider,
+    provider2,
+    today,
+):
+    from tests.conftest import login
+    from tests.finance.test_funding_review import pdf_text
+
+    a, b = bids
+    full_assessment(assessing.call, bids, commissioner, commissioner2, org_a, org_b)
+    need = assessing.call.criteria.get(order=0)
+    services.moderation_record(user=commissioner, bid=a, criterion=need, score=3, rationale="Agreed at panel")
+    url = f"/calls/bids/{b.pk}/summary.pdf"
+    assert login(client, provider2).get(url).status_code == 404  # no summary before the award
+    today.set(date(2010, 12, 17))
+    services.award_recommend(user=commissioner, lot=assessing.lot1, bid=a, rationale="Highest total")
+    ranking = {r["bid"]: r for r in api(commissioner).get(f"/api/calls/{assessing.call.pk}/ranking/").json()}
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(pdf_text(response.content))
+    assert "Bidder: Southwark Mediation Centre. Rank: 2 of 2." in text
+    assert "Recommended bid: St Giles Trust. The standstill ends at the end of 31 Dec 2010." in text
+    for figure in ("quality_pct", "quality_score", "price_score", "social_value_score", "total"):
+        assert ranking[b.pk][figure] in text and ranking[a.pk][figure] in text
+    assert "Moderated: Agreed at panel" not in text  # the winner's reasons are not another bidder's to read
+    assert login(client, provider).get(url).status_code == 404  # another organisation's summary
