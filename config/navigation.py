@@ -20,6 +20,8 @@ from commissioning.permissions import Action as CommissioningAction
 from commissioning.permissions import has_permission as commissioning_permission
 from grants.permissions import Action as GrantsAction
 from grants.permissions import has_permission as grants_permission
+from outcomes.permissions import Action as OutcomesAction
+from outcomes.permissions import has_permission as outcomes_permission
 
 Allowed = Callable[[object], bool]
 
@@ -34,6 +36,10 @@ def _grants(action: str) -> Allowed:
 
 def _commissioning(action: str) -> Allowed:
     return lambda user: commissioning_permission(action, user).allowed
+
+
+def _outcomes(action: str) -> Allowed:
+    return lambda user: outcomes_permission(action, user).allowed
 
 
 def _audit(action: str) -> Allowed:
@@ -67,6 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Indicators", "indicator-list", ("/indicators/",)),
     Section("Budgets", "finance-budgets", ("/finance/budgets/",), _grants(GrantsAction.BUDGET_VIEW)),
     Section("Payments", "finance-payments", ("/finance/payments/", "/finance/programmes/")),
+    Section("Plan", "framework", ("/plan/",), _outcomes(OutcomesAction.FRAMEWORK_VIEW)),
     Section("Audit log", "audit-log", ("/audit/",), _audit(AuditAction.AUDIT_VIEW)),
 )
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("review/", include("commissioning.urls")),
     path("calls/", include("commissioning.calls.urls")),
     path("funding-reviews/", include("commissioning.reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("plan/", include("outcomes.urls")),
     path("", include("dashboard.urls")),
     path("", include("grants.urls")),
 ]

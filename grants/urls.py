@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.views import finance, programmes, returns, staff
+from grants.views import finance, manage, programmes, returns, staff
 
 urlpatterns = [
     path("organisations/staff/", staff.staff_home, name="staff-home"),
@@ -16,7 +16,10 @@ urlpatterns = [
     path("invitations/<str:key>/", staff.staff_accept, name="staff-accept"),
     path("programmes/", programmes.programme_list, name="programme-list"),
     path("programmes/export.<str:fmt>", programmes.programmes_export, name="programmes-export"),
+    path("programmes/new/", manage.programme_new, name="programme-new"),
     path("programmes/<int:pk>/", programmes.programme_detail, name="programme-detail"),
+    path("programmes/<int:pk>/edit/", manage.programme_edit, name="programme-edit"),
+    path("programmes/<int:pk>/targets/", manage.programme_targets, name="programme-targets"),
     path("returns/", returns.returns_overview, name="returns"),
     path("returns/export.<str:fmt>", returns.returns_export, name="returns-export"),
     path("returns/new/", returns.return_new, name="return-new"),
@@ -28,6 +31,8 @@ urlpatterns = [
     path("returns/<int:pk>/query/", returns.return_query, name="return-query"),
     path("finance/budgets/", finance.budgets, name="finance-budgets"),
     path("finance/budgets/<int:pk>/", finance.stream_budget, name="finance-stream"),
+    path("finance/budgets/streams/new/", manage.stream_new, name="stream-new"),
+    path("finance/budgets/<int:pk>/edit/", manage.stream_edit, name="stream-edit"),
     path("finance/payments/", finance.pbr_portfolio, name="finance-payments"),
     path(
         "finance/programmes/<int:pk>/payments/", finance.programme_payments, name="finance-programme-payments"

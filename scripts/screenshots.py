@@ -8,8 +8,9 @@ Starts the development server on 127.0.0.1:PORT against the development database
 demo data loaded), signs in as each demo account in Debian's Chromium and saves, per role, the
 sections its navigation offers (config/navigation.py), then the detail pages (a programme, a
 review round and its scoring page, an indicator, a priority, a stream's budget, a programme's
-payments, the return form) as the commissioner, and the sign-in and accessibility pages signed
-out. Prints one line per file. Look at them after a change to the layout.
+payments, the return form, the programme, targets, stream and priority forms) as the
+commissioner, and the sign-in and accessibility pages signed out. Prints one line per file.
+Look at them after a change to the layout.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def detail_pages() -> list[tuple[str, str]]:
     programme = Programme.objects.order_by("reference").first()
     if programme:
         pages.append(("programme", reverse("programme-detail", args=[programme.pk])))
+        pages.append(("programme-edit", reverse("programme-edit", args=[programme.pk])))
+        pages.append(("programme-targets", reverse("programme-targets", args=[programme.pk])))
+    pages.append(("programme-new", reverse("programme-new")))
+    pages.append(("stream-new", reverse("stream-new")))
+    pages.append(("priority-new", reverse("priority-new")))
     review_round = ReviewRound.objects.order_by("-first_year").first()
     if review_round:
         pages.append(("review-round", reverse("commissioning:round", args=[review_round.pk])))

@@ -45,7 +45,13 @@ def budgets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/finance/budgets.html",
-        {"rows": rows, "totals": totals, "years": years, "year": year},
+        {
+            "rows": rows,
+            "totals": totals,
+            "years": years,
+            "year": year,
+            "may_change_streams": _may_change(request),
+        },
     )
 
 
@@ -56,8 +62,19 @@ def stream_budget(request: HttpRequest, pk: int) -> HttpResponse:
     stream = selectors.stream_get_visible(user=request.user, pk=pk)
     line, programmes = selectors.stream_budget(stream)
     return render(
-        request, "grants/finance/stream.html", {"stream": stream, "line": line, "programmes": programmes}
+        request,
+        "grants/finance/stream.html",
+        {
+            "stream": stream,
+            "line": line,
+            "programmes": programmes,
+            "may_change_streams": _may_change(request),
+        },
     )
+
+
+def _may_change(request: HttpRequest) -> bool:
+    return has_permission(Action.STREAM_CHANGE, request.user).allowed
 
 
 # --- payments by results -------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Web pages for programmes: the list (with its spreadsheet export) and a programme's page."""
+"""Web pages for programmes: the list (filters, sort, pages; its spreadsheet export) and a
+programme's page."""
 
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,38 +12,51 @@ from django.utils import timezone
 from core.files import spreadsheets
 from core.http import refusals_as_pages
 from grants import selectors
-from grants.models import FundingStream, Programme
+from grants.filters import SORT_LABELS, ProgrammeListFilter
+from grants.permissions import Action, has_permission
+
+PAGE_SIZE = 25
 
 
-def filtered_programmes(request: HttpRequest) -> tuple:
-    """The programmes list's filters (stream, status, q), shared with its CSV/Excel export."""
+def filtered_programmes(request: HttpRequest) -> tuple[QuerySet, ProgrammeListFilter]:
+    """The programme list's filters and sort (grants.filters), shared with its CSV/Excel export.
+    Invalid filters narrow nothing: the page shows their errors beside them."""
     programmes = selectors.programme_list(request.user).order_by("reference")
-    stream = request.GET.get("stream")
-    status = request.GET.get("status")
-    query = request.GET.get("q", "").strip()
-    if stream and stream.isdigit():
-        programmes = programmes.filter(funding_stream_id=int(stream))
-    if status in Programme.Status.values:
-        programmes = programmes.filter(status=status)
-    if query:
-        programmes = programmes.filter(title__icontains=query)
-    return programmes, {"stream": stream or "", "status": status or "", "q": query}
+    filters = ProgrammeListFilter(request.GET or None, queryset=programmes, user=request.user)
+    return (filters.qs if filters.is_valid() else programmes), filters
 
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes, filters = filtered_programmes(request)
-    page = Paginator(programmes, 25).get_page(request.GET.get("page"))
+    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "")
     return render(
         request,
         "grants/programme_list.html",
         {
             "page": page,
-            "streams": FundingStream.objects.order_by("name"),
-            "statuses": Programme.Status.choices,
             "filters": filters,
+            "filtered": filters.is_bound and filters.active,
+            "columns": _sortable_columns(request, sort),
+            "may_create": has_permission(Action.PROGRAMME_CHANGE, request.user).allowed,
         },
     )
+
+
+def _sortable_columns(request: HttpRequest, sort: str) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it (ascending, or descending when it is
+    already sorted ascending) and its aria-sort state."""
+    columns = {}
+    for key, label in SORT_LABELS.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if sort == key else key
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        if not sort and key == "reference":
+            state, query["sort"] = "ascending", "-reference"
+        columns[key] = {"label": label, "href": f"?{query.urlencode()}", "aria_sort": state}
+    return columns
 
 
 @login_required
@@ -61,6 +76,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "-financial_year", "-quarter", "measure__name"
             ),
             "history": selectors.programme_history(programme),
+            "may_change": has_permission(Action.PROGRAMME_CHANGE, request.user, programme).allowed,
         },
     )
 

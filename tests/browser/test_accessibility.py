@@ -201,6 +201,9 @@ FORMS = [
     ("provider", lambda: reverse("return-new"), None),
     ("finance", lambda: reverse("finance-payments"), "Record payment"),
     ("finance", _pbr_payments_path, "Record payment"),
+    ("commissioner", lambda: reverse("programme-new"), "Create programme"),
+    ("commissioner", lambda: reverse("priority-new"), "Save priority"),
+    ("finance", lambda: reverse("stream-new"), "Create funding stream"),
 ]
 
 

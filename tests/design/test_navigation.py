@@ -12,7 +12,7 @@ from config.navigation import SECTIONS, current_section, nav_items
 pytestmark = pytest.mark.django_db
 
 EVERYONE = ["Home", "Programmes", "Returns", "Indicators", "Payments"]
-STAFF_ONLY = ["Reviews", "Funding reviews", "Budgets"]
+STAFF_ONLY = ["Reviews", "Funding reviews", "Budgets", "Plan", "Audit log"]
 
 
 def labels(user, path="/"):
@@ -22,7 +22,7 @@ def labels(user, path="/"):
 def test_provider_is_offered_no_section_that_would_refuse_them(provider):
     shown = labels(provider)
     assert [label for label in shown if label in EVERYONE] == EVERYONE
-    for label in [*STAFF_ONLY, "Verify returns", "Audit log"]:
+    for label in [*STAFF_ONLY, "Verify returns"]:
         assert label not in shown
 
 
@@ -57,6 +57,9 @@ def test_signed_out_visitor_gets_no_menu():
         ("/funding-reviews/streams/1/", "Funding reviews"),
         ("/finance/budgets/2/", "Budgets"),
         ("/finance/programmes/5/payments/", "Payments"),
+        ("/finance/budgets/streams/new/", "Budgets"),
+        ("/plan/wards/3/edit/", "Plan"),
+        ("/audit/", "Audit log"),
         ("/accessibility/", None),
     ],
 )

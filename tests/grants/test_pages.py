@@ -140,5 +140,5 @@ def test_dashboard_and_list_queries_do_not_grow_with_programmes(
     client.force_login(commissioner)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # the filters' five choice lists among them
         assert client.get(reverse("programme-list")).status_code == 200

@@ -120,6 +120,12 @@ def test_stream_change(users, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_framework_view(users, role):
+    expected = only(STAFF, outcomes.FRAMEWORK_STAFF_ONLY)
+    _check(outcomes.has_permission, outcomes.Action.FRAMEWORK_VIEW, users, role, None, expected)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_framework_change(users, role):
     expected = only(COMMISSIONERS, outcomes.COMMISSIONERS_CHANGE_FRAMEWORK)
     _check(outcomes.has_permission, outcomes.Action.FRAMEWORK_CHANGE, users, role, None, expected)
@@ -176,7 +182,7 @@ def test_audit_view(users, role):
         (grants, {"portfolio.view", "portfolio.export", "programme.view", "return.view", "payment.view",
                   "programme.change", "return.submit", "return.review", "payment.record", "budget.view",
                   "stream.change"}),
-        (outcomes, {"framework.change"}),
+        (outcomes, {"framework.view", "framework.change"}),
         (review, {"round.manage", "round.reopen", "round.score", "scores.see_all", "funding_review.generate"}),
         (audit, {"audit.view"}),
     ],
