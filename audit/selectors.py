@@ -18,6 +18,7 @@ from django.db.models import IntegerField, Model, OuterRef, Q, QuerySet, Subquer
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
+from commissioning.calls.models import AssessorScore, Award, Bid, Call, Moderation
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from grants.models import FundingStream, OutcomeReturn, Payment, Programme, ProgrammePriority, ProgrammeTarget
 from outcomes.models import IndicatorYear, OutcomeMeasure, Priority, Theme, Ward
@@ -81,6 +82,15 @@ AUDITED: tuple[Audited, ...] = (
     Audited("priority", "Priority", Priority, lambda r: r.name),
     Audited("theme", "Theme", Theme, lambda r: r.name),
     Audited("ward", "Ward", Ward, lambda r: r.name),
+    Audited("call", "Call", Call, lambda r: f"{r.reference} {r.title} ({r.status})"),
+    Audited("bid", "Bid", Bid,
+            lambda r: f"bid {r.id}, lot {r.lot_id}, organisation {r.organisation_id}: {r.status}"),
+    Audited("bid_score", "Bid score", AssessorScore,
+            lambda r: f"bid {r.bid_id} criterion {r.criterion_id}: {r.score}"),
+    Audited("moderation", "Moderated score", Moderation,
+            lambda r: f"bid {r.bid_id} criterion {r.criterion_id}: moderated to {r.score}"),
+    Audited("award", "Award", Award,
+            lambda r: f"lot {r.lot_id}: bid {r.bid_id}{' (concluded)' if r.concluded_at else ''}"),
 )  # fmt: skip
 BY_KEY = {a.key: a for a in AUDITED}
 OBJECT_TYPES = [(a.key, a.name) for a in AUDITED]
