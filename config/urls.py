@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
+    path("claims/", include("claims.urls")),
     path("review/", include("commissioning.urls")),
     path("calls/", include("commissioning.calls.urls")),
     path("funding-reviews/", include("commissioning.reports.urls")),
