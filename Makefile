@@ -37,6 +37,12 @@ system-deps:
 # migrate and load_demo change only what is missing.
 DEV_DEBUG := $(or $(DEBUG),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?DEBUG[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null | tail -n1),true)
 
+# The demo partnership stands at 20 October 2010 (grants/demo.py DEMO_TODAY): returns due, late,
+# queried and verified, an open review round, payments due. `make run` and `make demo` pin
+# "today" there (YARDSTICK_TODAY) unless the environment or .env sets YARDSTICK_TODAY itself;
+# production leaves it unset and reads the real date.
+DEMO_TODAY := $(or $(YARDSTICK_TODAY),$(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?YARDSTICK_TODAY[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null | tail -n1),2010-10-20)
+
 migrate: install
 	DEBUG=$(DEV_DEBUG) $(PY) manage.py migrate --noinput
 
@@ -49,11 +55,11 @@ participant-key:
 	fi
 
 demo: migrate participant-key
-	DEBUG=$(DEV_DEBUG) $(PY) manage.py load_demo
+	DEBUG=$(DEV_DEBUG) YARDSTICK_TODAY=$(DEMO_TODAY) $(PY) manage.py load_demo
 
 run: demo
-	@echo "Yardstick on http://$(HOST):$(PORT)/ (demo accounts: see README.md, password yardstick-demo)"
-	DEBUG=$(DEV_DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Yardstick on http://$(HOST):$(PORT)/ (demo accounts: see README.md, password yardstick-demo; today is $(DEMO_TODAY))"
+	DEBUG=$(DEV_DEBUG) YARDSTICK_TODAY=$(DEMO_TODAY) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style: gunicorn with WORKERS processes, DEBUG off, static files by whitenoise.
 # Needs SECRET_KEY and DATABASE_URL (PostgreSQL) in the environment or .env; for the cache,

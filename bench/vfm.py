@@ -37,9 +37,9 @@ def main() -> None:
           flush=True)  # fmt: skip
 
     from django.db import connection
-    from django.utils import timezone
 
     from commissioning import selectors
+    from core import clock
 
     def engine():
         return selectors.round_vfm(review_round)
@@ -56,7 +56,7 @@ def main() -> None:
     def engine_sql():
         """The grouped queries the engine's inputs come from, without the engine."""
         return selectors.vfm_totals(
-            selectors.round_programmes(review_round), years=YEARS, today=timezone.localdate(), include_submitted=False
+            selectors.round_programmes(review_round), years=YEARS, today=clock.today(), include_submitted=False
         )
 
     result = engine()  # warm up all three

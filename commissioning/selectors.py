@@ -11,11 +11,11 @@ import pandas as pd
 from django.db import connections
 from django.db.models import FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from commissioning import vfm
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission
+from core import clock
 from core.errors import NotFound
 from grants import totals
 from grants.models import Programme, ProgrammePriority
@@ -129,7 +129,7 @@ def portfolio_vfm_inputs(
     last = FinancialYear.parse(last_year)
     years = year_labels(first_year, last_year)
     extra = {} if scores is None else {"scores": scores, "criteria": criteria}
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return vfm.VfmInputs(
         programmes=programme_frame(programmes),
         measures=measure_frame(),

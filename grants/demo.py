@@ -21,12 +21,15 @@ from grants.models import (
     Membership,
     Organisation,
     OutcomeReturn,
+    Payment,
     Programme,
     ProgrammePriority,
     ProgrammeTarget,
 )
+from grants.selectors.payments import payment_schedule
+from grants.services.payments import payment_record
 from outcomes.models import EvidenceGrade, OutcomeMeasure, Plan, Theme, Ward
-from outcomes.periods import Quarter, quarters_between
+from outcomes.periods import FinancialYear, Quarter, quarters_between
 
 DEMO_PASSWORD = "yardstick-demo"
 LONDON = ZoneInfo("Europe/London")
@@ -154,20 +157,34 @@ USERS = {
     "provider2": ("Priya", "Provider", Role.PROVIDER, "mediation", False),
 }
 
-LAST_RETURNED = Quarter.of("2010/11", 2)
+# The date the demo partnership stands at (`make run` sets YARDSTICK_TODAY to it): 20 October 2010,
+# three weeks after 2010/11 Q2 ended, ten days before its returns are due. At that date the data
+# shows every state: Q2 returns submitted and waiting for verification, or not yet sent (due);
+# Q1 returns verified, queried, or never sent (late); an open review round; payment-by-results
+# programmes paid for 2009/10 with 2010/11 earnings outstanding.
+DEMO_TODAY = date(2010, 10, 20)
+LAST_RETURNED = Quarter.containing(DEMO_TODAY).previous()
 RETURN_FROM = Quarter.of("2009/10", 1)
+# Programmes that have not sent their latest quarter yet (due), and whose whole 2010/11 Q1 never
+# came (late); the provider accounts' organisations (St Giles, Southwark Mediation) have both.
+NOT_YET_RETURNED = {"SSP-0902", "SSP-0907", "SSP-0910", "SSP-0919", "SSP-0922"}
+NEVER_RETURNED = {("SSP-0919", Quarter.of("2010/11", 1)), ("SSP-0905", Quarter.of("2010/11", 1))}
+QUERIED = {("SSP-0913", 0), ("SSP-0916", 0), ("SSP-0918", 0)}  # (programme, measure index) in Q1
 WHOLE = Decimal("1")
 
 
 def demo_admin():
     """The demo admin account (created if missing): the loaders' history rows name it."""
     first, last, role, _, superuser = USERS["admin"]
-    user, _ = get_user_model().objects.update_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username="admin",
         defaults={"first_name": first, "last_name": last, "email": "admin@example.org",
                   "is_staff": superuser, "is_superuser": superuser, "is_active": True},
     )  # fmt: skip
-    user.groups.set([Group.objects.get(name=role.value)])
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.set([Group.objects.get(name=role.value)])
     return user
 
 
@@ -204,14 +221,14 @@ def load(log=print) -> Counter:
 
     orgs = {}
     for key, (name, org_id, org_type) in ORGANISATIONS.items():
-        orgs[key], new = Organisation.objects.update_or_create(
+        orgs[key], new = Organisation.objects.get_or_create(
             org_id=org_id, defaults={"name": name, "org_type": org_type}
         )
         count(Organisation, new)
     users = _load_users(orgs, count)
     streams = {}
     for key, (name, funder, budget) in STREAMS.items():
-        streams[key], new = FundingStream.objects.update_or_create(
+        streams[key], new = FundingStream.objects.get_or_create(
             code=f"{key}-2009-10",
             defaults={"name": name, "funder": orgs[funder], "financial_year": "2009/10",
                       "budget": Decimal(budget)},
@@ -230,6 +247,7 @@ def load(log=print) -> Counter:
     }
     for index, spec in enumerate(PROGRAMMES):
         _load_programme(index, spec, context, count)
+    _load_payments(users["finance"], count)
     log(f"Grants: {len(orgs)} organisations, {len(streams)} funding streams, {len(PROGRAMMES)} programmes, "
         f"{OutcomeReturn.objects.count()} outcome returns, demo users {', '.join(USERS)} "
         f"(password {DEMO_PASSWORD}).")  # fmt: skip
@@ -240,15 +258,16 @@ def _load_users(orgs: dict, count) -> dict:
     User = get_user_model()
     users = {}
     for username, (first, last, role, org_key, superuser) in USERS.items():
-        user, new = User.objects.update_or_create(
+        user, new = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org",
                       "is_staff": superuser, "is_superuser": superuser, "is_active": True},
         )  # fmt: skip
         count(User, new)
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        user.groups.set([Group.objects.get(name=role.value)])
+        if new:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.set([Group.objects.get(name=role.value)])
         if org_key:
             count(Membership, Membership.objects.get_or_create(user=user, organisation=orgs[org_key])[1])
         users[username] = user
@@ -258,30 +277,31 @@ def _load_users(orgs: dict, count) -> dict:
 def _load_programme(index: int, spec: tuple, ctx: dict, count) -> None:
     (ref, title, provider, stream, award, start, end, model, primary, secondary, themes, wards, targets,
      tariffs, fee, grade, performance) = spec  # fmt: skip
-    programme, new = Programme.objects.update_or_create(
+    programme, new = Programme.objects.get_or_create(
         reference=ref,
         defaults={
             "title": title, "provider": ctx["orgs"][provider], "funding_stream": ctx["streams"][stream],
             "award_amount": Decimal(award), "start_date": start, "end_date": end,
-            "status": Programme.Status.COMPLETED if end < date(2010, 9, 30) else Programme.Status.ACTIVE,
+            "status": Programme.Status.COMPLETED if end < DEMO_TODAY else Programme.Status.ACTIVE,
             "commissioning_model": model, "service_fee": Decimal(fee), "evidence_grade": ctx["grades"][grade],
             "description": f"Funded under the 2009 rolling plan ({ctx['priorities'][primary].name.lower()}).",
         },
     )  # fmt: skip
     count(Programme, new)
     for slug in [primary, *secondary]:
-        _, new = ProgrammePriority.objects.update_or_create(
+        _, new = ProgrammePriority.objects.get_or_create(
             programme=programme, priority=ctx["priorities"][slug], defaults={"is_primary": slug == primary}
         )
         count(ProgrammePriority, new)
-    programme.themes.set([ctx["themes"][t] for t in themes])
-    programme.wards.set([ctx["wards"][w] for w in wards])
+    if new:
+        programme.themes.set([ctx["themes"][t] for t in themes])
+        programme.wards.set([ctx["wards"][w] for w in wards])
     quarters = list(quarters_between(start, end))
     for code, annual in targets.items():
         quarterly = (Decimal(annual) / 4).quantize(WHOLE, rounding=ROUND_HALF_UP)
         tariff = Decimal(tariffs[code]) if code in tariffs else None
         for quarter in quarters:
-            _, new = ProgrammeTarget.objects.update_or_create(
+            _, new = ProgrammeTarget.objects.get_or_create(
                 programme=programme, measure=ctx["measures"][code],
                 financial_year=quarter.financial_year.label, quarter=quarter.number,
                 defaults={"target_value": quarterly, "tariff": tariff},
@@ -294,7 +314,12 @@ def _load_returns(index, programme, targets, quarters, performance, ctx, count) 
     submitter = _submitter(programme, ctx)
     reviewer = ctx["users"]["commissioner"]
     per_quarter_spend = programme.award_amount / len(quarters)
-    returned = [q for q in quarters if RETURN_FROM <= q <= LAST_RETURNED]
+    returned = [
+        q for q in quarters
+        if RETURN_FROM <= q <= LAST_RETURNED
+        and (programme.reference, q) not in NEVER_RETURNED
+        and not (q == LAST_RETURNED and programme.reference in NOT_YET_RETURNED)
+    ]  # fmt: skip
     for q_index, quarter in enumerate(returned):
         for m_index, code in enumerate(sorted(targets)):
             measure = ctx["measures"][code]
@@ -308,11 +333,14 @@ def _load_returns(index, programme, targets, quarters, performance, ctx, count) 
             if m_index == 0:  # the programme's spend for the quarter rides on its first return
                 factor = Decimal("0.94") + Decimal((index + q_index) % 4) * Decimal("0.03")
                 spend = (per_quarter_spend * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            late = programme.reference == "SSP-0921" or (index + q_index) % 11 == 0
+            # Late returns came 45 days after the quarter; none is dated after the demo's today.
+            late = (programme.reference == "SSP-0921" or (index + q_index) % 11 == 0) and (
+                quarter.end + timedelta(days=45) < DEMO_TODAY
+            )
             days_after = 45 if late else 14
             submitted_at = datetime.combine(quarter.end + timedelta(days=days_after), time(10, 0), LONDON)
             status, query_reason, reviewed = _review_state(programme.reference, quarter, m_index)
-            _, new = OutcomeReturn.objects.update_or_create(
+            _, new = OutcomeReturn.objects.get_or_create(
                 programme=programme, measure=measure, financial_year=quarter.financial_year.label,
                 quarter=quarter.number,
                 defaults={
@@ -326,6 +354,29 @@ def _load_returns(index, programme, targets, quarters, performance, ctx, count) 
             count(OutcomeReturn, new)
 
 
+def _load_payments(finance, count) -> None:
+    """Payment-by-results programmes were paid in full for 2009/10, two months after each quarter,
+    through the payments service; 2010/11's earnings are outstanding at the demo's today. A
+    quarter with any payment is left as it is."""
+    programmes = Programme.objects.filter(commissioning_model=PBR).order_by("reference")
+    for programme in programmes:
+        paid = set(Payment.objects.filter(programme=programme).values_list("financial_year", "quarter"))
+        for quarter in FinancialYear.parse("2009/10").quarters():
+            key = (quarter.financial_year.label, quarter.number)
+            if key in paid:
+                continue
+            row = payment_schedule(programme, today=DEMO_TODAY).find(*key)
+            if row is None or row.outstanding <= 0:
+                continue
+            payment_record(
+                user=finance, programme=programme, financial_year=key[0], quarter=key[1],
+                amount=row.outstanding, paid_on=quarter.end + timedelta(days=60),
+                reference=f"{programme.reference}-{quarter.financial_year.start_year}-Q{quarter.number}",
+                today=DEMO_TODAY,
+            )  # fmt: skip
+            count(Payment, True)
+
+
 def _submitter(programme: Programme, ctx: dict):
     for user in ctx["users"].values():
         if user.memberships.filter(organisation=programme.provider).exists():
@@ -335,7 +386,7 @@ def _submitter(programme: Programme, ctx: dict):
 
 def _review_state(reference: str, quarter: Quarter, measure_index: int) -> tuple[str, str, bool]:
     """Most returns verified; the latest quarter waiting; a couple queried."""
-    if reference in {"SSP-0913", "SSP-0916"} and str(quarter) == "2010/11 Q1" and measure_index == 0:
+    if (reference, measure_index) in QUERIED and quarter == LAST_RETURNED.previous():
         return (OutcomeReturn.Status.QUERIED,
                 "Please attach the evidence behind this figure: case closure records for the quarter.", True)  # fmt: skip
     if quarter == LAST_RETURNED or (

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Sum
 
+from core import clock
 from core.errors import DomainError, NotPermitted, ValidationFailed
 from core.formatting import gbp
 from grants.models import FundingStream, Organisation, Programme
@@ -371,7 +372,7 @@ def _check_against_database(plans: list[_Plan]) -> list[str]:
         plan.stream_code = "".join(c if c.isalnum() else "-" for c in code)[:50]
         plan.stream_name = f"{title} ({funder_name})"[:200]
         programme = existing.get(plan.reference)
-        today = date.today()  # noqa: DTZ011
+        today = clock.today()
         own_status = Programme.Status.COMPLETED if plan.end < today else Programme.Status.ACTIVE
         plan.status = own_status
         if programme is None:

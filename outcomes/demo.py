@@ -236,14 +236,15 @@ MEASURES = {
 
 
 def load(log=print) -> Counter:
-    """Create or update the outcome framework; return counts of rows created per model."""
+    """Create what is missing of the outcome framework, leaving what exists untouched; return
+    counts of rows created per model."""
     created: Counter = Counter()
 
     def count(model, was_created: bool) -> None:
         if was_created:
             created[model.__name__] += 1
 
-    partnership, new = Partnership.objects.update_or_create(
+    partnership, new = Partnership.objects.get_or_create(
         slug="safer-southwark",
         defaults={"name": "Safer Southwark Partnership", "area": "London Borough of Southwark",
                   "org_id": "GB-LAE-SWK"},
@@ -253,19 +254,18 @@ def load(log=print) -> Counter:
         count(Ward, Ward.objects.get_or_create(partnership=partnership, name=name)[1])
     themes = {}
     for slug, (name, description) in THEMES.items():
-        themes[slug], new = Theme.objects.update_or_create(
+        themes[slug], new = Theme.objects.get_or_create(
             partnership=partnership, slug=slug, defaults={"name": name, "description": description}
         )
         count(Theme, new)
 
-    Plan.objects.filter(partnership=partnership).exclude(version="2009 revision").update(is_current=False)
     plans = [
         ("2008 original", "2008/09", "2011/12", False, PLAN_2008, "2008/09"),
         ("2009 revision", "2009/10", "2011/12", True, PLAN_2009, "2009/10"),
     ]
     priorities_2009 = {}
     for version, first, last, current, priorities, action_year in plans:
-        plan, new = Plan.objects.update_or_create(
+        plan, new = Plan.objects.get_or_create(
             partnership=partnership,
             version=version,
             defaults={"title": "Rolling plan 2008 to 2012", "first_year": first, "last_year": last,
@@ -273,28 +273,29 @@ def load(log=print) -> Counter:
         )  # fmt: skip
         count(Plan, new)
         for order, (slug, (name, actions)) in enumerate(priorities.items(), start=1):
-            priority, new = Priority.objects.update_or_create(
+            priority, new = Priority.objects.get_or_create(
                 plan=plan, slug=slug, defaults={"name": name, "order": order}
             )
             count(Priority, new)
             if current:
                 priorities_2009[slug] = priority
             for action_order, text in enumerate(actions, start=1):
-                _, new = PriorityAction.objects.update_or_create(
+                _, new = PriorityAction.objects.get_or_create(
                     priority=priority, financial_year=action_year, order=action_order, defaults={"text": text}
                 )
                 count(PriorityAction, new)
 
     indicators = {}
     for code, (title, unit, polarity, frequency, slugs, years) in INDICATORS.items():
-        indicator, new = Indicator.objects.update_or_create(
+        indicator, new = Indicator.objects.get_or_create(
             code=code, defaults={"title": title, "unit": unit, "polarity": polarity, "frequency": frequency}
         )
         count(Indicator, new)
-        indicator.priorities.set([priorities_2009[s] for s in slugs])
+        if new:
+            indicator.priorities.set([priorities_2009[s] for s in slugs])
         indicators[code] = indicator
         for year, (baseline, target, actual) in years.items():
-            _, new = IndicatorYear.objects.update_or_create(
+            _, new = IndicatorYear.objects.get_or_create(
                 indicator=indicator,
                 financial_year=year,
                 defaults={"baseline": _dec(baseline), "target": _dec(target), "actual": _dec(actual),
@@ -303,13 +304,13 @@ def load(log=print) -> Counter:
             count(IndicatorYear, new)
 
     for code, name, description, bias in EVIDENCE_GRADES:
-        _, new = EvidenceGrade.objects.update_or_create(
+        _, new = EvidenceGrade.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "optimism_bias": Decimal(bias)}
         )
         count(EvidenceGrade, new)
 
     for code, (name, unit, polarity, theme, indicator, cost, source, year, dw, attr) in MEASURES.items():
-        _, new = OutcomeMeasure.objects.update_or_create(
+        _, new = OutcomeMeasure.objects.get_or_create(
             code=code,
             defaults={
                 "name": name, "unit": unit, "polarity": polarity,

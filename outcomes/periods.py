@@ -107,6 +107,11 @@ class Quarter:
             return Quarter(self.financial_year.next(), 1)
         return Quarter(self.financial_year, self.number + 1)
 
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(FinancialYear(self.financial_year.start_year - 1), 4)
+        return Quarter(self.financial_year, self.number - 1)
+
     def overlaps(self, start: date, end: date) -> bool:
         """True where the quarter shares at least one day with [start, end]."""
         return self.start <= end and start <= self.end

@@ -1,7 +1,6 @@
 """API for budgets and payments by results. Views parse and serialise; grants.selectors computes
 the figures (only over what the user may see) and grants.services records payments."""
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +11,7 @@ from api.filters import PaymentFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import payments as s
 from api.throttles import WriteRateThrottle
+from core import clock
 from core.errors import NotFound, ValidationFailed
 from grants import selectors, services
 from grants.models import Programme
@@ -91,7 +91,7 @@ class ProgrammePaymentsView(APIView):
             user=request.user, pk=pk, queryset=Programme.objects.select_related("provider")
         )
         is_pbr = programme.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS
-        schedule = selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None
+        schedule = selectors.payment_schedule(programme, today=clock.today()) if is_pbr else None
         data = {
             "programme": programme,
             "payment_by_results": is_pbr,
@@ -114,6 +114,6 @@ class PbrSummaryView(APIView):
                 raise ValidationFailed({"status": [f"Use one of: {', '.join(Programme.Status.values)}."]})
             programmes = programmes.filter(status=wanted)
         programmes = list(programmes.order_by("reference"))
-        schedules = selectors.payment_schedules(programmes, today=timezone.localdate())
+        schedules = selectors.payment_schedules(programmes, today=clock.today())
         rows = [{"programme": p, "schedule": schedules[p.pk]} for p in programmes]
         return Response(s.PbrSummarySerializer(rows, many=True).data)

@@ -17,6 +17,7 @@ from commissioning.models import ReportJob
 from commissioning.permissions import Action, require
 from commissioning.reports.pdf.document import render
 from commissioning.reports.selectors import Scope, funding_review, resolve_scope
+from core import clock
 from core.errors import ValidationFailed
 from core.jobs import enqueue
 
@@ -83,7 +84,7 @@ def report_run(*, job_id: int) -> None:
 
 
 def filename_for(scope: Scope) -> str:
-    return f"funding-review-{scope.slug}-{timezone.localdate():%Y-%m-%d}.pdf"
+    return f"funding-review-{scope.slug}-{clock.today():%Y-%m-%d}.pdf"
 
 
 # --- Retention -------------------------------------------------------------------------------------

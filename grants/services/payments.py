@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from core import clock
 from core.errors import Conflict, ValidationFailed
 from core.formatting import gbp
 from grants.models import Payment, Programme
@@ -61,7 +61,7 @@ def payment_prepare(
     transaction ends (payment_record saves it; the admin's add form uses it to validate)."""
     require(user, Action.PROGRAMME_VIEW, programme, field="programme")
     require(user, Action.PAYMENT_RECORD, programme)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     reference = (reference or "").strip()
     if programme.commissioning_model != Programme.Model.PAYMENT_BY_RESULTS:
         raise ValidationFailed(
@@ -136,7 +136,7 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
         raise ValidationFailed({"reason": ["Say why this payment is being reversed."]})
     if len(reason) > REVERSAL_REASON_MAX:
         raise ValidationFailed({"reason": [f"Keep the reason to {REVERSAL_REASON_MAX} characters."]})
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         Programme.objects.select_for_update().get(pk=payment.programme_id)
         original = Payment.objects.select_related("programme").get(pk=payment.pk)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import clock
 from core.db.compiled import CompiledQuery, instance
 from core.db.history import insert_with_history
 from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
@@ -72,7 +73,7 @@ def returns_bulk_submit(
         )
     if not items:
         raise ValidationFailed("Send at least one return.")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     parsed = [item for item in items if item is not None]
     context = (single and _ReturnContext.load_one(user, parsed[0])) or _ReturnContext.load(
         user, parsed, check_existing=not single

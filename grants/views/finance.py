@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from accounts.security import reauthentication_required
+from core import clock
 from core.errors import Conflict, DomainError
 from core.forms import add_domain_error
 from core.http import refusals_as_pages
@@ -101,7 +101,7 @@ def pbr_portfolio(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     elif request.method == "POST":
         require(request.user, Action.PAYMENT_RECORD)
-    schedules = selectors.payment_schedules(programmes, today=timezone.localdate())
+    schedules = selectors.payment_schedules(programmes, today=clock.today())
     rows = [{"programme": p, "schedule": schedules[p.pk]} for p in programmes]
     totals = {
         key: sum((getattr(r["schedule"], key) for r in rows), ZERO)
@@ -136,7 +136,7 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "is_pbr": is_pbr,
-            "schedule": selectors.payment_schedule(programme, today=timezone.localdate()) if is_pbr else None,
+            "schedule": selectors.payment_schedule(programme, today=clock.today()) if is_pbr else None,
             "payments": selectors.programme_payments(programme),
             "form": form,
             "can_reverse": may_record,
@@ -176,11 +176,11 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _payment_initial(request: HttpRequest) -> dict:
-    current = Quarter.containing(timezone.localdate())
+    current = Quarter.containing(clock.today())
     initial = {
         "financial_year": current.financial_year.label,
         "quarter": current.number,
-        "paid_on": timezone.localdate(),
+        "paid_on": clock.today(),
     }
     for key in ("programme", "financial_year", "quarter"):
         if request.GET.get(key):

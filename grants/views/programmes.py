@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from core import clock
 from core.files import spreadsheets
 from core.http import refusals_as_pages
 from grants import selectors
@@ -105,7 +105,7 @@ def programmes_export(request: HttpRequest, fmt: str) -> HttpResponse:
         spreadsheets.export_format(fmt),
         PROGRAMME_COLUMNS,
         rows,
-        filename=f"programmes-{timezone.localdate():%Y-%m-%d}",
+        filename=f"programmes-{clock.today():%Y-%m-%d}",
         sheet="Programmes",
         money=("Award (£)", "Service fee (£)"),
     )

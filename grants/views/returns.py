@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from core import clock
 from core.errors import DomainError, ValidationFailed, field_errors
 from core.files import spreadsheets
 from core.files.uploads import read_limited
@@ -40,7 +40,7 @@ def _window() -> int:
 def filtered_slots(request: HttpRequest) -> tuple[list[dict], str, list[dict]]:
     """Every return slot the user may see, the state filter, and the slots in that state; shared
     with the page's CSV/Excel export."""
-    all_slots = selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+    all_slots = selectors.return_slots(request.user, today=clock.today(), window_days=_window())
     state = request.GET.get("state", "")
     slots = [s for s in all_slots if s["state"] == state] if state else all_slots
     return all_slots, state, slots
@@ -161,7 +161,7 @@ def returns_template(request: HttpRequest) -> HttpResponse:
         raise Http404("Choose a financial year and quarter for the template.") from None
     slots = [
         s
-        for s in selectors.return_slots(request.user, today=timezone.localdate(), window_days=_window())
+        for s in selectors.return_slots(request.user, today=clock.today(), window_days=_window())
         if s["quarter"] == quarter and s["return"] is None
     ]
     response = HttpResponse(
@@ -255,7 +255,7 @@ def _save_upload(request, upload) -> list:
 
 
 def _recent_quarters(count: int = 6) -> list[Quarter]:
-    quarter = Quarter.containing(timezone.localdate())
+    quarter = Quarter.containing(clock.today())
     quarters = []
     for _ in range(count):
         quarters.append(quarter)
@@ -293,7 +293,7 @@ def returns_export(request: HttpRequest, fmt: str) -> HttpResponse:
         spreadsheets.export_format(fmt),
         RETURN_COLUMNS,
         rows,
-        filename=f"returns{suffix}-{timezone.localdate():%Y-%m-%d}",
+        filename=f"returns{suffix}-{clock.today():%Y-%m-%d}",
         sheet="Returns",
         money=("Spend (£)",),
     )

@@ -1,11 +1,21 @@
 """The demo loader: what it loads, that it is idempotent, and that it refuses production."""
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from accounts.roles import Role, roles_of
+from commissioning.models import ReviewRound
+from core import clock
+from grants import selectors, services
+from grants.demo import DEMO_TODAY
 from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
 from outcomes.models import Indicator, OutcomeMeasure, Plan, PriorityAction
 
@@ -71,15 +81,47 @@ def test_demo_users_have_their_roles_and_memberships(demo):
     assert orgs["provider"] and orgs["provider2"] and not orgs["provider"] & orgs["provider2"]
 
 
-def test_running_twice_changes_nothing():
+def history_counts() -> dict[str, int]:
+    historied = [m for m in apps.get_models() if hasattr(m, "history") and hasattr(m.history, "model")]
+    return {m.__name__: m.history.count() for m in historied}
+
+
+def test_running_twice_creates_nothing_and_leaves_peoples_work_alone():
     load()
     before = {m.__name__: m.objects.count() for m in MODELS}
+    commissioner = get_user_model().objects.get(username="commissioner")
+    waiting = OutcomeReturn.objects.filter(status=OutcomeReturn.Status.SUBMITTED).order_by("pk")
+    verified, queried = waiting[0], waiting[1]
+    services.return_verify(user=commissioner, outcome_return=verified)
+    services.return_query(user=commissioner, outcome_return=queried, reason="Which cases are these?")
+    programme = Programme.objects.get(reference="SSP-0918")
+    programme.wards.clear()
     user = get_user_model().objects.get(username="provider")
     user.set_password("changed-by-someone")
     user.save()
+    history = history_counts()
+
+    load()
+
+    assert {m.__name__: m.objects.count() for m in MODELS} == before
+    assert history_counts() == history  # not a row re-saved, so no empty "changed" entries
+    verified.refresh_from_db()
+    queried.refresh_from_db()
+    assert verified.status == OutcomeReturn.Status.VERIFIED
+    assert (queried.status, queried.query_reason) == (OutcomeReturn.Status.QUERIED, "Which cases are these?")
+    assert not programme.wards.exists()
+    assert get_user_model().objects.get(username="provider").check_password("changed-by-someone")
+
+
+def test_a_second_run_fills_in_what_is_missing():
+    load()
+    before = {m.__name__: m.objects.count() for m in MODELS}
+    OutcomeReturn.objects.filter(programme__reference="SSP-0925", financial_year="2009/10", quarter=1).delete()
+    history = history_counts()
     load()
     assert {m.__name__: m.objects.count() for m in MODELS} == before
-    assert get_user_model().objects.get(username="provider").check_password("yardstick-demo")
+    assert OutcomeReturn.history.count() == history["OutcomeReturn"] + 1
+    assert Programme.history.count() == history["Programme"]
 
 
 def test_refuses_to_run_with_debug_off(settings):
@@ -90,3 +132,38 @@ def test_refuses_to_run_with_debug_off(settings):
     assert not Programme.objects.exists()
     call_command("load_demo", "--force", verbosity=0)
     assert Programme.objects.exists()
+
+
+def test_at_the_demo_date_a_newcomer_sees_every_state(demo, settings):
+    """At `make run`'s date every state shows: returns due, late, queried and verified, returns
+    waiting for verification, an open round, payments due (issue 12, defect 10)."""
+    settings.YARDSTICK = {**settings.YARDSTICK, "TODAY": DEMO_TODAY}
+    users = {u.username: u for u in get_user_model().objects.all()}
+    for username in ["provider", "provider2", "commissioner"]:
+        slots = selectors.return_slots(users[username], today=clock.today(), window_days=30)
+        states = {s["state"] for s in slots}
+        assert {"due", "verified"} <= states, username
+        submitted = [s["return"].submitted_at.date() for s in slots if s["return"]]
+        assert max(submitted) <= DEMO_TODAY, username  # nothing sent after "today"
+    provider_states = {s["state"] for s in selectors.return_slots(users["provider"], today=DEMO_TODAY, window_days=30)}
+    assert {"late", "queried", "submitted"} <= provider_states
+    assert ReviewRound.objects.filter(status=ReviewRound.Status.OPEN).exists()
+    schedules = selectors.payment_schedules(selectors.pbr_programmes_visible_to(users["finance"]), today=DEMO_TODAY)
+    assert schedules and all(s.paid > 0 and s.outstanding > 0 for s in schedules.values())
+    assert not Programme.objects.filter(end_date__lt=DEMO_TODAY, status=Programme.Status.ACTIVE).exists()
+
+
+def dry_run_make(env: dict) -> str:
+    """The commands `make run` would run (make -n runs none of them)."""
+    make = shutil.which("make") or "make"
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(  # noqa: S603 - make with fixed arguments
+        [make, "-n", "-C", str(root), "run"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_make_run_pins_the_demo_date_unless_the_environment_sets_it():
+    env = {k: v for k, v in os.environ.items() if k != "YARDSTICK_TODAY"}
+    assert f"YARDSTICK_TODAY={DEMO_TODAY:%Y-%m-%d} " in dry_run_make(env)
+    chosen = dry_run_make({**env, "YARDSTICK_TODAY": "2011-01-05"})
+    assert "YARDSTICK_TODAY=2011-01-05 " in chosen and "2010-10-20" not in chosen

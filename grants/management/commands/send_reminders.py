@@ -5,8 +5,8 @@ reminded twice about the same return for the same reason. Run daily from cron; s
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from grants.reminders import send_reminders
 
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     @staticmethod
     def _today(value: str | None) -> date:
         if not value:
-            return timezone.localdate()
+            return clock.today()
         try:
             return date.fromisoformat(value)
         except ValueError:
