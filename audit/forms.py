@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from audit.selectors import OBJECT_TYPES, AuditFilter
+from core.forms import IsoDateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -13,8 +14,8 @@ class AuditFilterForm(forms.Form):
     )
     object_type = forms.ChoiceField(choices=[("", "Everything")] + OBJECT_TYPES, required=False)
     object_id = forms.IntegerField(min_value=1, required=False, label="Object id")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(required=False, label="From", widget=IsoDateInput())
+    date_to = forms.DateField(required=False, label="To", widget=IsoDateInput())
 
     def clean(self):
         data = super().clean()

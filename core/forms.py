@@ -26,6 +26,17 @@ def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
             form.add_error(field, message)
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date picker (<input type="date">). Its value must be written YYYY-MM-DD whatever
+    the language: a British 01/12/2026 is not a valid value, so the browser would drop it and
+    send nothing."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 @contextmanager
 def domain_errors_as_validation(form: forms.BaseForm):
     """Inside a form's clean() or save() (the admin): a service's refusal becomes the form's

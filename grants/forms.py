@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import IsoDateInput
 from grants.models import OutcomeReturn
 from outcomes.periods import QUARTER_CHOICES
 
@@ -54,7 +55,7 @@ class PaymentForm(forms.Form):
     financial_year = forms.CharField(max_length=7, help_text='The quarter paid for: year, e.g. "2010/11".')
     quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
     amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Amount (£)", min_value=0.01)
-    paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Paid on")
+    paid_on = forms.DateField(widget=IsoDateInput(), label="Paid on")
     reference = forms.CharField(
         max_length=60, required=False, help_text="The remittance or ledger reference (optional)."
     )

@@ -124,6 +124,11 @@ class Schedule:
     def capped(self) -> Decimal:
         return sum((q.capped for q in self.quarters), ZERO)
 
+    @property
+    def next_due(self) -> QuarterDue | None:
+        """The earliest started quarter with money outstanding: the next payment to make."""
+        return next((q for q in self.quarters if q.started and q.outstanding > 0), None)
+
 
 def fee_shares(service_fee: Decimal, count: int) -> list[Decimal]:
     """The fee spread evenly over `count` quarters in whole pence, the remainder in the last."""

@@ -14,6 +14,7 @@ from grants.selectors.budgets import (
 )
 from grants.selectors.history import programme_history
 from grants.selectors.payments import (
+    next_payment_due,
     payment_get_visible,
     payment_schedule,
     payment_schedules,
@@ -39,6 +40,7 @@ from grants.selectors.returns import (
 
 __all__ = [
     "BudgetLine",
+    "next_payment_due",
     "organisations_visible_to",
     "paid_by_programme",
     "payment_get_visible",

@@ -8,7 +8,7 @@ from grants.models import (
     Programme,
     ProgrammeTarget,
 )
-from grants.payments import Schedule, VerifiedOutcome, schedule
+from grants.payments import QuarterDue, Schedule, VerifiedOutcome, schedule
 from grants.permissions import PAYMENT_NOT_VISIBLE, Action, get_visible
 from grants.selectors.programmes import programmes_visible_to
 
@@ -83,3 +83,9 @@ def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
 
 def payment_schedule(programme: Programme, *, today) -> Schedule:
     return payment_schedules([programme], today=today)[programme.pk]
+
+
+def next_payment_due(programme: Programme, *, today) -> QuarterDue | None:
+    """The quarter of the programme's next payment: the earliest started quarter with money
+    outstanding (None when everything earned so far is paid)."""
+    return payment_schedule(programme, today=today).next_due

@@ -124,7 +124,7 @@ def programme_payments(request: HttpRequest, pk: int) -> HttpResponse:
         form = PaymentForm(
             request.POST or None,
             programmes=Programme.objects.filter(pk=programme.pk),
-            initial={"programme": programme.pk, **_payment_initial(request)},
+            initial=_payment_initial(request, programme),
         )
         if request.method == "POST" and form.is_valid() and _record(request, form, programme):
             return redirect("finance-programme-payments", pk=programme.pk)
@@ -175,14 +175,20 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grants/finance/payment_reverse.html", {"payment": payment, "form": form})
 
 
-def _payment_initial(request: HttpRequest) -> dict:
-    current = Quarter.containing(clock.today())
-    initial = {
-        "financial_year": current.financial_year.label,
-        "quarter": current.number,
-        "paid_on": clock.today(),
-    }
-    for key in ("programme", "financial_year", "quarter"):
+def _payment_initial(request: HttpRequest, programme: Programme | None = None) -> dict:
+    """Defaults for the payment form: paid today, for the programme's next payment due (its
+    earliest started quarter with money outstanding, and that amount). On the portfolio page the
+    programme comes from ?programme= (the "Record" links); the query string may name the quarter."""
+    today = clock.today()
+    initial: dict = {"paid_on": today}
+    if programme is None and request.GET.get("programme", "").isdigit():
+        programme = selectors.pbr_programmes_visible_to(request.user).filter(pk=request.GET["programme"]).first()
+    if programme is not None:
+        initial["programme"] = programme.pk
+        due = selectors.next_payment_due(programme, today=today)
+        if due is not None:
+            initial.update(financial_year=due.financial_year, quarter=due.number, amount=due.outstanding)
+    for key in ("financial_year", "quarter"):
         if request.GET.get(key):
             initial[key] = request.GET[key]
     return initial
