@@ -4,7 +4,9 @@ import io
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.files.uploads import xlsx_rows
 from grants.models import OutcomeMeasure, Programme
@@ -22,36 +24,99 @@ HEADERS = [
     "Notes",
 ]
 REQUIRED = ["programme reference", "measure code", "financial year", "quarter", "value"]
+NOTES_MAX = 5000  # characters of a row's notes the upload keeps
 
 
-def template_workbook(slots: list[dict]) -> bytes:
-    """One row per programme and measure owed for the quarter, values left blank."""
+# The template adds what a provider needs beside each row (the measure's unit, the quarter's
+# target, the due date); the parser reads columns by name, so it ignores them.
+TEMPLATE_HEADERS = [
+    "Programme reference",
+    "Programme title",
+    "Measure code",
+    "Measure name",
+    "Unit",
+    "Financial year",
+    "Quarter",
+    "Due by",
+    "Target",
+    "Value",
+    "Spend (GBP)",
+    "Notes",
+]
+_WIDTHS = [20, 40, 26, 40, 14, 14, 9, 13, 10, 12, 14, 40]
+_MAX_NUMBER = 999_999_999_999.99
+_TO_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def template_workbook(owed) -> bytes:
+    """The Excel template for one owed quarter (a grants.selectors.OwedQuarter): a row per return
+    owed, with its unit, target and due date, the Value, Spend and Notes cells to fill in (shaded)
+    and Excel data validation on them (numbers only; no negative value unless the measure allows
+    a net change; notes within the length the upload keeps)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Returns"
-    sheet.append(HEADERS)
+    sheet.append(TEMPLATE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for slot in slots:
+    sheet.freeze_panes = "A2"
+    column = {name: get_column_letter(i) for i, name in enumerate(TEMPLATE_HEADERS, start=1)}
+    value_rules = {
+        False: _number_rule(0, "Value", "a number of 0 or more, in the measure's unit (the Unit column)"),
+        True: _number_rule(-_MAX_NUMBER, "Value", "a number (this measure may be negative: a net change)"),
+    }
+    spend_rule = _number_rule(0, "Spend", "the amount spent in the quarter, in pounds (0 or more)")
+    notes_rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(NOTES_MAX))
+    notes_rule.error = f"Keep notes to {NOTES_MAX:,} characters."
+    for rule in [*value_rules.values(), spend_rule, notes_rule]:
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+    for row, slot in enumerate(owed.slots, start=2):
         target = slot["target"]
-        sheet.append(
-            [
-                target.programme.reference,
-                target.programme.title,
-                target.measure.code,
-                target.measure.name,
-                target.financial_year,
-                target.quarter,
-                None,
-                None,
-                None,
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", [20, 40, 28, 40, 14, 9, 10, 14, 40], strict=True):
-        sheet.column_dimensions[column].width = width
+        measure = target.measure
+        sheet.append([
+            target.programme.reference, target.programme.title, measure.code, measure.name, measure.unit,
+            target.financial_year, target.quarter, slot["deadline"], target.target_value, None, None, None,
+        ])  # fmt: skip
+        sheet[f"{column['Due by']}{row}"].number_format = "d mmm yyyy"
+        rule = value_rules[measure.allows_negative]
+        rule.add(f"{column['Value']}{row}")
+        spend_rule.add(f"{column['Spend (GBP)']}{row}")
+        notes_rule.add(f"{column['Notes']}{row}")
+        for name in ("Value", "Spend (GBP)", "Notes"):
+            sheet[f"{column[name]}{row}"].fill = _TO_FILL
+    for letter, width in zip(column.values(), _WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    _guide(workbook.create_sheet("How to fill this in"), owed)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _number_rule(minimum: float, label: str, wanted: str) -> DataValidation:
+    rule = DataValidation(
+        type="decimal", operator="between", formula1=str(minimum), formula2=str(_MAX_NUMBER)
+    )
+    rule.errorTitle = f"{label} must be a number"
+    rule.error = f"Enter {wanted}, without a £ sign or words."
+    return rule
+
+
+def _guide(sheet, owed) -> None:
+    state = "late: it was due by" if owed.state == "late" else "due by"
+    lines = [
+        f"Returns for {owed.quarter}, {state} {owed.deadline:%d %B %Y}.",
+        f"{owed.count} return{'s' if owed.count != 1 else ''} owed for {owed.programme_count} "
+        f"programme{'s' if owed.programme_count != 1 else ''}: one row each on the Returns sheet.",
+        "Fill in the shaded cells: Value (in the measure's unit; compare it with the Target column), "
+        "Spend in pounds (optional) and Notes (optional).",
+        "Leave a row's Value empty to leave that return out; do not change the other columns.",
+        "Upload the workbook on the Upload returns page. It is checked as a whole: if any row has a "
+        "problem, nothing is saved and every problem is listed by row.",
+    ]
+    for line in lines:
+        sheet.append([line])
+    sheet.column_dimensions["A"].width = 110
 
 
 def parse_returns(data: bytes, programmes: dict[str, Programme], measures: dict[str, OutcomeMeasure]):
@@ -104,7 +169,7 @@ def _parse_row(cells, columns, programmes, measures):
         quarter=int(quarter),
         value=value,
         spend=spend,
-        notes=cell("notes")[:5000],
+        notes=cell("notes")[:NOTES_MAX],
     )
     return item, {}
 

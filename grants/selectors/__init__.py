@@ -32,6 +32,9 @@ from grants.selectors.programmes import (
     total_award,
 )
 from grants.selectors.returns import (
+    OwedQuarter,
+    owed_quarter,
+    owed_quarters,
     return_get_visible,
     return_slots,
     returns_awaiting_review,
@@ -40,6 +43,9 @@ from grants.selectors.returns import (
 
 __all__ = [
     "BudgetLine",
+    "OwedQuarter",
+    "owed_quarter",
+    "owed_quarters",
     "next_payment_due",
     "organisations_visible_to",
     "paid_by_programme",

@@ -1,4 +1,8 @@
-"""Reads of outcome returns: what a user may see, the slots owed or made, the verification queue."""
+"""Reads of outcome returns: what a user may see, the slots owed or made, the quarters owed,
+the verification queue."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
@@ -12,6 +16,10 @@ from grants.permissions import (
     get_visible,
 )
 from grants.selectors.programmes import programmes_visible_to, scoped_to_provider
+from outcomes.periods import Quarter
+
+# A slot is owed when its quarter has ended and no return has been made for it yet.
+OWED_STATES = ("due", "late")
 
 
 def returns_visible_to(user) -> QuerySet[OutcomeReturn]:
@@ -34,10 +42,6 @@ def return_slots(user, *, today, window_days: int, programme_ids=None) -> list[d
     """Every return a user's programmes owe, newest quarter first: one per target whose quarter
     has started, with its return (if any) and its state: not due yet, due, late, submitted,
     queried or verified. One query for targets, one for returns."""
-    from datetime import timedelta
-
-    from outcomes.periods import Quarter
-
     targets = ProgrammeTarget.objects.filter(programme__in=programmes_visible_to(user)).select_related(
         "programme__provider", "measure"
     )
@@ -68,6 +72,51 @@ def return_slots(user, *, today, window_days: int, programme_ids=None) -> list[d
     slots.sort(key=lambda s: (s["quarter"], s["target"].programme.reference, s["target"].measure.name))
     slots.reverse()
     return slots
+
+
+@dataclass(frozen=True)
+class OwedQuarter:
+    """A quarter for which a user's programmes owe returns: its deadline, whether that has passed
+    (late) or not (due), and each return slot owed (a target with no return)."""
+
+    quarter: Quarter
+    deadline: date
+    state: str
+    slots: list[dict]
+
+    @property
+    def count(self) -> int:
+        return len(self.slots)
+
+    @property
+    def programme_count(self) -> int:
+        return len({s["target"].programme_id for s in self.slots})
+
+
+def owed_quarters(user, *, today, window_days: int, slots: list[dict] | None = None) -> list[OwedQuarter]:
+    """The quarters in which the user's programmes owe returns, oldest (most overdue) first: the
+    quarters offered as Excel templates and on the returns pages. A quarter under way is not owed
+    yet; a quarter whose returns are all made (or queried, to amend) is not owed. `slots` reuses a
+    return_slots() result already read."""
+    if slots is None:
+        slots = return_slots(user, today=today, window_days=window_days)
+    by_quarter: dict[Quarter, list[dict]] = {}
+    for slot in slots:
+        if slot["state"] in OWED_STATES:
+            by_quarter.setdefault(slot["quarter"], []).append(slot)
+    owed = []
+    for quarter, owed_slots in sorted(by_quarter.items()):
+        owed_slots.sort(key=lambda s: (s["target"].programme.reference, s["target"].measure.name))
+        deadline = owed_slots[0]["deadline"]
+        owed.append(OwedQuarter(quarter, deadline, "late" if today > deadline else "due", owed_slots))
+    return owed
+
+
+def owed_quarter(user, quarter: Quarter, *, today, window_days: int) -> OwedQuarter | None:
+    """The user's owed returns for one quarter, or None if that quarter owes nothing."""
+    return next(
+        (o for o in owed_quarters(user, today=today, window_days=window_days) if o.quarter == quarter), None
+    )
 
 
 def returns_awaiting_review(user) -> QuerySet[OutcomeReturn]:

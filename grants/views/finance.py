@@ -16,7 +16,6 @@ from grants import selectors, services
 from grants.forms import PaymentForm, PaymentReverseForm
 from grants.models import FundingStream, Payment, Programme
 from grants.permissions import Action, has_permission, require
-from outcomes.periods import Quarter
 
 ZERO = Decimal("0")
 
@@ -182,7 +181,8 @@ def _payment_initial(request: HttpRequest, programme: Programme | None = None) -
     today = clock.today()
     initial: dict = {"paid_on": today}
     if programme is None and request.GET.get("programme", "").isdigit():
-        programme = selectors.pbr_programmes_visible_to(request.user).filter(pk=request.GET["programme"]).first()
+        visible = selectors.pbr_programmes_visible_to(request.user)
+        programme = visible.filter(pk=request.GET["programme"]).first()
     if programme is not None:
         initial["programme"] = programme.pk
         due = selectors.next_payment_due(programme, today=today)

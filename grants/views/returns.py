@@ -3,8 +3,6 @@
 The same services as the API, so the same rules and messages.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,6 +44,10 @@ def filtered_slots(request: HttpRequest) -> tuple[list[dict], str, list[dict]]:
     return all_slots, state, slots
 
 
+def _owed(request: HttpRequest, slots: list[dict] | None = None) -> list:
+    return selectors.owed_quarters(request.user, today=clock.today(), window_days=_window(), slots=slots)
+
+
 @login_required
 def returns_overview(request: HttpRequest) -> HttpResponse:
     all_slots, state, slots = filtered_slots(request)
@@ -56,7 +58,13 @@ def returns_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/returns/overview.html",
-        {"page": page, "counts": counts, "state": state, "window": _window()},
+        {
+            "page": page,
+            "counts": counts,
+            "state": state,
+            "window": _window(),
+            "owed": _owed(request, all_slots),
+        },
     )
 
 
@@ -149,23 +157,25 @@ def returns_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/returns/upload.html",
-        {"form": form, "row_errors": sorted(row_errors.items()), "quarters": _recent_quarters()},
+        {"form": form, "row_errors": sorted(row_errors.items()), "owed": _owed(request)},
     )
 
 
 @login_required
 def returns_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template of one quarter the user's programmes owe returns for (due or late)."""
     try:
         quarter = Quarter.of(request.GET.get("financial_year", ""), int(request.GET.get("quarter", "0")))
     except (PeriodError, ValueError):
         raise Http404("Choose a financial year and quarter for the template.") from None
-    slots = [
-        s
-        for s in selectors.return_slots(request.user, today=clock.today(), window_days=_window())
-        if s["quarter"] == quarter and s["return"] is None
-    ]
+    owed = selectors.owed_quarter(request.user, quarter, today=clock.today(), window_days=_window())
+    if owed is None:
+        raise Http404(
+            f"No returns are owed for {quarter}: templates are offered for quarters that have ended "
+            "and still have returns to make (see the Upload returns page)."
+        )
     response = HttpResponse(
-        template_workbook(slots),
+        template_workbook(owed),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"returns-{quarter.financial_year.label.replace('/', '-')}-q{quarter.number}.xlsx"
@@ -254,15 +264,6 @@ def _save_upload(request, upload) -> list:
         raise ValidationFailed(exc.errors, rows=rows) from exc
 
 
-def _recent_quarters(count: int = 6) -> list[Quarter]:
-    quarter = Quarter.containing(clock.today())
-    quarters = []
-    for _ in range(count):
-        quarters.append(quarter)
-        quarter = Quarter.containing(quarter.start - timedelta(days=1))
-    return quarters
-
-
 # --- spreadsheet export of the page -----------------------------------------------------------
 
 RETURN_COLUMNS = [
@@ -270,7 +271,6 @@ RETURN_COLUMNS = [
     "Target", "Value", "Spend (£)", "State", "Revision", "Late", "Submitted at", "Reviewed at",
     "Query reason", "Notes",
 ]  # fmt: skip
-
 
 
 @login_required

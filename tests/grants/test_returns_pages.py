@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from grants.models import OutcomeReturn
-from grants.returns_excel import HEADERS
+from grants.returns_excel import HEADERS, TEMPLATE_HEADERS
 from tests.factories import OutcomeReturnFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_template_lists_the_quarters_outstanding_rows(client, provider, portfoli
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
+    assert list(rows[0]) == TEMPLATE_HEADERS
     assert [r[0] for r in rows[1:]] == [portfolio["a"].reference]
     assert client.get(reverse("returns-template"), {"financial_year": "x", "quarter": 2}).status_code == 404
 
