@@ -67,3 +67,26 @@ class ReturnRevisionSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     changes = serializers.DictField(help_text="Field name → {from, to}.")
+
+
+class OwedReturnSerializer(serializers.Serializer):
+    """One return owed: the target it answers."""
+
+    programme = serializers.IntegerField(source="target.programme_id")
+    programme_reference = serializers.CharField(source="target.programme.reference")
+    measure = serializers.IntegerField(source="target.measure_id")
+    measure_code = serializers.CharField(source="target.measure.code")
+    measure_name = serializers.CharField(source="target.measure.name")
+    unit = serializers.CharField(source="target.measure.unit")
+    target = serializers.DecimalField(source="target.target_value", max_digits=14, decimal_places=2)
+
+
+class OwedQuarterSerializer(serializers.Serializer):
+    """A quarter whose returns are owed (grants.selectors.owed_quarters): ended, with returns still
+    to make; due until its deadline, late after it."""
+
+    financial_year = serializers.CharField(source="quarter.financial_year.label")
+    quarter = serializers.IntegerField(source="quarter.number")
+    deadline = serializers.DateField(help_text="The last day a return for the quarter is on time.")
+    state = serializers.ChoiceField(choices=["due", "late"])
+    returns = OwedReturnSerializer(source="slots", many=True)

@@ -1,14 +1,16 @@
 """Outcome returns: submit (one or many), amend, verify, query, history. grants.services decides."""
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import ReturnFilter
-from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.schema import LIST_ERRORS, R401, READ_ERRORS, WRITE_ERRORS
 from api.serializers import returns as s
 from api.throttles import WriteRateThrottle
+from core import clock
 from core.errors import ValidationFailed
 from grants import selectors, services
 
@@ -114,6 +116,17 @@ class ReturnViewSet(
             user=request.user, outcome_return=self.get_object(), reason=serializer.validated_data["reason"]
         )
         return Response(s.ReturnSerializer(queried).data)
+
+    @extend_schema(
+        summary="The quarters your programmes owe returns for, oldest first (the web page's templates)",
+        responses={200: s.OwedQuarterSerializer(many=True), 401: R401},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def owed(self, request):
+        owed = selectors.owed_quarters(
+            request.user, today=clock.today(), window_days=settings.YARDSTICK["RETURN_WINDOW_DAYS"]
+        )
+        return Response(s.OwedQuarterSerializer(owed, many=True).data)
 
     @extend_schema(
         summary="Every revision of a return: who, when and what changed",

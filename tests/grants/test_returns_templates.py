@@ -135,3 +135,22 @@ def test_nothing_owed_says_so(client, provider, owing, settings):
     response = client.get(reverse("returns-upload"))
     assert response.context["owed"] == []
     assert "No returns are owed" in response.content.decode()
+
+
+def test_the_api_lists_the_same_owed_quarters(api, provider, provider2, commissioner, owing):
+    body = api(provider).get("/api/returns/owed/").json()
+    assert [(q["financial_year"], q["quarter"], q["state"], q["deadline"]) for q in body] == [
+        ("2009/10", 1, "late", "2009-07-30"),
+        ("2009/10", 3, "due", "2010-01-30"),
+    ]
+    jobs = next(r for r in body[1]["returns"] if r["measure"] == owing["measure"].pk)
+    assert jobs == {
+        "programme": owing["a"].pk, "programme_reference": owing["a"].reference,
+        "measure": owing["measure"].pk, "measure_code": owing["measure"].code,
+        "measure_name": "Sustained job entries", "unit": owing["measure"].unit, "target": "10.00",
+    }  # fmt: skip
+    theirs = api(provider2).get("/api/returns/owed/").json()
+    assert {r["programme"] for q in theirs for r in q["returns"]} == {owing["b"].pk}
+    everyone = api(commissioner).get("/api/returns/owed/").json()
+    assert {r["programme"] for q in everyone for r in q["returns"]} == {owing["a"].pk, owing["b"].pk}
+    assert api().get("/api/returns/owed/").status_code == 401
