@@ -48,7 +48,8 @@ class _FinancialYearField(forms.CharField):
         try:
             return FinancialYear.parse(value)
         except PeriodError as exc:
-            raise ValidationError(str(exc), code="financial_year") from exc
+            # The message quotes what was sent; django-filter %-formats messages, so escape any %.
+            raise ValidationError(str(exc).replace("%", "%%"), code="financial_year") from exc
 
 
 class FinancialYearFilter(django_filters.CharFilter):
