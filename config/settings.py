@@ -310,8 +310,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "core.logging.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # A 403 is one line in the log, not a traceback (core.logging).
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }
 
 # Request bodies: form fields and JSON are capped like files; larger files stream to disk and

@@ -146,11 +146,15 @@ class IndicatorYearInline(admin.TabularInline):
 
 @admin.register(models.Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "unit", "polarity", "frequency"]
+    list_display = ["indicator_code", "title", "unit", "polarity", "frequency"]
     list_filter = ["polarity", "frequency", "priorities"]
     search_fields = ["code", "title"]
     filter_horizontal = ["priorities"]
     inlines = [IndicatorYearInline]
+
+    @admin.display(description="code", ordering="sort_key")
+    def indicator_code(self, indicator: models.Indicator) -> str:
+        return indicator.code  # sorted naturally: NI 15 before NI 111
 
 
 @admin.register(models.IndicatorYear)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.sorting import natural_key
 from outcomes.fields import FinancialYearField, MoneyField, fy_check
 
 
@@ -148,6 +149,8 @@ class Indicator(models.Model):
         BIENNIAL = "biennial", "Every two years (Place Survey)"
 
     code = models.CharField(max_length=20, unique=True, help_text='e.g. "NI 111".')
+    # The code in natural order (core.sorting.natural_key), kept by save(): "NI 15" before "NI 111".
+    sort_key = models.CharField(max_length=120, editable=False, db_index=True, default="")
     title = models.CharField(max_length=300)
     unit = models.CharField(max_length=60, help_text='e.g. "%", "rate per 1,000", "count".')
     polarity = models.CharField(max_length=6, choices=Polarity.choices)
@@ -162,7 +165,7 @@ class Indicator(models.Model):
     )
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["sort_key", "code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(tolerance__gte=0) & Q(tolerance__lte=1), name="indicator_tolerance_0_1"
@@ -171,6 +174,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = natural_key(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class IndicatorYear(models.Model):

@@ -36,7 +36,7 @@ PriorityViewSet = _read_only(
 )
 ThemeViewSet = _read_only(Theme.objects.order_by("name"), s.ThemeSerializer, "cross-cutting themes")
 IndicatorViewSet = _read_only(
-    Indicator.objects.prefetch_related("years", "priorities").order_by("code"),
+    Indicator.objects.prefetch_related("years", "priorities").order_by("sort_key", "code"),
     s.IndicatorSerializer,
     "indicators",
 )

@@ -83,6 +83,10 @@ def test_filters_by_user_object_and_date(api, changes, commissioner, provider):
 
     mine = results(user=provider.pk)
     assert mine and all(e["username"] == provider.username for e in mine)
+    # A username works as well as an id (issue 12: ?user=commissioner was a 400).
+    assert results(user=provider.username) == mine
+    theirs = results(user=commissioner.username)
+    assert theirs and all(e["username"] == commissioner.username for e in theirs)
     returns = results(object_type="return")
     assert [e["action"] for e in returns] == ["changed", "created"]
     one = results(object_type="programme", object_id=changes["programme"].pk)
@@ -105,6 +109,8 @@ def test_filters_by_user_object_and_date(api, changes, commissioner, provider):
         ({"object_type": "biscuits"}, "object_type"),
         ({"object_type": ""}, "object_type"),
         ({"user": "bob"}, "user"),
+        ({"user": "0"}, "user"),
+        ({"user": "-3"}, "user"),
         ({"object_id": "0"}, "object_id"),
         ({"date_from": "25/01/2010"}, "date_from"),
         ({"date_from": "2010-02-01", "date_to": "2010-01-01"}, "date_to"),
@@ -114,6 +120,12 @@ def test_filters_by_user_object_and_date(api, changes, commissioner, provider):
 def test_bad_filters_are_400_with_the_field(api, commissioner, params, field):
     response = api(commissioner).get(URL, params)
     assert response.status_code == 400 and field in response.json()
+
+
+def test_an_unknown_username_is_named(api, commissioner):
+    response = api(commissioner).get(URL, {"user": "nobody-here"})
+    assert response.status_code == 400
+    assert response.json()["user"] == ['There is no user with the username "nobody-here".']
 
 
 def test_paged_newest_first(api, portfolio, commissioner):
