@@ -6,14 +6,41 @@ from core.forms import IsoDateInput
 from grants.models import OutcomeReturn
 from outcomes.periods import QUARTER_CHOICES
 
+CONFIRM_HIGH_VALUE_LABEL = "Confirm high value"
+CONFIRM_HIGH_VALUE_HELP = (
+    "The value is far above the quarter's target. Tick this box only if you have checked that the "
+    "figure is right; the commissioner will see that you confirmed it."
+)
 
-class ReturnForm(forms.Form):
+
+def confirm_high_value_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False, label=CONFIRM_HIGH_VALUE_LABEL, help_text=CONFIRM_HIGH_VALUE_HELP
+    )
+
+
+class ConfirmHighValueMixin:
+    """A "Confirm high value" box, offered only once the service has refused a value far above
+    the quarter's target (or when it was sent): `offer_confirmation(asked)` before rendering."""
+
+    def offer_confirmation(self, asked: bool) -> None:
+        if not asked and not self.data.get("confirm_high_value"):
+            self.fields.pop("confirm_high_value", None)
+
+    @property
+    def confirmed_high_value(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_high_value"))
+
+
+class ReturnForm(ConfirmHighValueMixin, forms.Form):
     programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
     measure = forms.ModelChoiceField(queryset=None, empty_label="Choose a measure")
     financial_year = forms.CharField(max_length=7, help_text='For example "2010/11".')
     quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
     value = forms.DecimalField(
-        max_digits=14, decimal_places=2, help_text="The count achieved in the quarter."
+        max_digits=14,
+        decimal_places=2,
+        help_text="What was achieved in the quarter: a whole number for a count of people or cases.",
     )
     spend = forms.DecimalField(
         max_digits=14,
@@ -23,6 +50,7 @@ class ReturnForm(forms.Form):
         help_text="The programme's spend in the quarter, in pounds (optional).",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    confirm_high_value = confirm_high_value_field()
 
     def __init__(self, *args, programmes, measures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +58,9 @@ class ReturnForm(forms.Form):
         self.fields["measure"].queryset = measures
 
 
-class AmendReturnForm(forms.ModelForm):
+class AmendReturnForm(ConfirmHighValueMixin, forms.ModelForm):
+    confirm_high_value = confirm_high_value_field()
+
     class Meta:
         model = OutcomeReturn
         fields = ["value", "spend", "notes"]

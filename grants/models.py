@@ -251,6 +251,11 @@ class OutcomeReturn(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     query_reason = models.TextField(blank=True)
+    high_value_confirmed = models.BooleanField(
+        default=False,
+        help_text="The provider confirmed a value far above the quarter's target "
+        "(see the measure's high value factor).",
+    )
 
     history = HistoricalRecords()
 
@@ -276,6 +281,28 @@ class OutcomeReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.reference} {self.measure} {self.financial_year} Q{self.quarter}"
+
+    @property
+    def far_above_target(self) -> bool:
+        """Whether the value is far above its quarter's target (the measure's high value
+        factor), the verification queue's flag."""
+        return self.measure.is_far_above(self.value, self.get_quarter_target())
+
+    def get_quarter_target(self):
+        """The programme's target for this measure and quarter, or None: `quarter_target` as
+        grants.selectors.with_quarter_target annotates it, else looked up once (one query)."""
+        if not hasattr(self, "quarter_target"):
+            self.quarter_target = (
+                ProgrammeTarget.objects.filter(
+                    programme_id=self.programme_id,
+                    measure_id=self.measure_id,
+                    financial_year=self.financial_year,
+                    quarter=self.quarter,
+                )
+                .values_list("target_value", flat=True)
+                .first()
+            )
+        return self.quarter_target
 
 
 class Payment(models.Model):

@@ -22,7 +22,12 @@ HEADERS = [
     "Value",
     "Spend (GBP)",
     "Notes",
+    "Confirm high value",
 ]
+# "Confirm high value": "yes" confirms a value far above the quarter's target (the measure's high
+# value factor); without it such a row is refused with the reason. Optional column.
+CONFIRM_WORDS = {"yes": True, "y": True, "true": True, "x": True, "1": True, "no": False, "n": False,
+                 "false": False, "0": False, "": False}  # fmt: skip
 REQUIRED = ["programme reference", "measure code", "financial year", "quarter", "value"]
 NOTES_MAX = 5000  # characters of a row's notes the upload keeps
 
@@ -42,8 +47,9 @@ TEMPLATE_HEADERS = [
     "Value",
     "Spend (GBP)",
     "Notes",
+    "Confirm high value",
 ]
-_WIDTHS = [20, 40, 26, 40, 14, 14, 9, 13, 10, 12, 14, 40]
+_WIDTHS = [20, 40, 26, 40, 14, 14, 9, 13, 10, 12, 14, 40, 20]
 _MAX_NUMBER = 999_999_999_999.99
 _TO_FILL = PatternFill("solid", fgColor="FFF2CC")
 
@@ -68,7 +74,10 @@ def template_workbook(owed) -> bytes:
     spend_rule = _number_rule(0, "Spend", "the amount spent in the quarter, in pounds (0 or more)")
     notes_rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(NOTES_MAX))
     notes_rule.error = f"Keep notes to {NOTES_MAX:,} characters."
-    for rule in [*value_rules.values(), spend_rule, notes_rule]:
+    confirm_rule = DataValidation(type="list", formula1='"yes,no"', allow_blank=True)
+    confirm_rule.prompt = "Write yes only if a value far above the quarter's target is right."
+    confirm_rule.promptTitle = "Confirm high value"
+    for rule in [*value_rules.values(), spend_rule, notes_rule, confirm_rule]:
         rule.showErrorMessage = True
         sheet.add_data_validation(rule)
     for row, slot in enumerate(owed.slots, start=2):
@@ -76,8 +85,10 @@ def template_workbook(owed) -> bytes:
         measure = target.measure
         sheet.append([
             target.programme.reference, target.programme.title, measure.code, measure.name, measure.unit,
-            target.financial_year, target.quarter, slot["deadline"], target.target_value, None, None, None,
+            target.financial_year, target.quarter, slot["deadline"], target.target_value,
+            None, None, None, None,
         ])  # fmt: skip
+        confirm_rule.add(f"{column['Confirm high value']}{row}")
         sheet[f"{column['Due by']}{row}"].number_format = "d mmm yyyy"
         rule = value_rules[measure.allows_negative]
         rule.add(f"{column['Value']}{row}")
@@ -160,6 +171,12 @@ def _parse_row(cells, columns, programmes, measures):
     quarter = cell("quarter").removeprefix("Q").removeprefix("q")
     if not quarter.isdigit():
         errors["quarter"] = [f'"{cell("quarter")}" is not a quarter; write 1, 2, 3 or 4.']
+    confirm = CONFIRM_WORDS.get(cell("confirm high value").lower())
+    if confirm is None:
+        errors["confirm_high_value"] = [
+            f'"{cell("confirm high value")}" is not an answer; '
+            "write yes to confirm a high value, or leave it blank."
+        ]
     if errors:
         return None, errors
     item = ReturnInput(
@@ -170,6 +187,7 @@ def _parse_row(cells, columns, programmes, measures):
         value=value,
         spend=spend,
         notes=cell("notes")[:NOTES_MAX],
+        confirm_high_value=bool(confirm),
     )
     return item, {}
 

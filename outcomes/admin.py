@@ -185,7 +185,10 @@ class EvidenceGradeAdmin(admin.ModelAdmin):
 
 @admin.register(models.OutcomeMeasure)
 class OutcomeMeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "unit", "polarity", "theme", "indicator", "unit_cost", "unit_cost_price_year"]
-    list_filter = ["polarity", "theme", "indicator"]
+    list_display = [
+        "name", "kind", "unit", "polarity", "high_value_factor", "theme", "indicator", "unit_cost",
+        "unit_cost_price_year",
+    ]  # fmt: skip
+    list_filter = ["kind", "polarity", "theme", "indicator"]
     search_fields = ["name", "code", "unit_cost_source"]
     prepopulated_fields = {"code": ("name",)}

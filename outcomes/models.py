@@ -5,6 +5,7 @@ This app imports nothing from the other apps (it is the top layer).
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -234,11 +235,37 @@ class EvidenceGrade(models.Model):
 
 
 class OutcomeMeasure(models.Model):
-    """A programme-level outcome count with the fiscal value of one outcome (unit cost)."""
+    """A programme-level outcome (most are counts of people or cases) with the fiscal value of
+    one outcome (unit cost).
+
+    A count takes whole numbers only. A return more than `high_value_factor` times its quarter's
+    target is "far above target": it is accepted only when the provider confirms the figure,
+    and the verification queue flags it (is_far_above, OutcomeReturn.far_above_target)."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "Count (whole numbers)"
+        AMOUNT = "amount", "Amount or other figure (decimals allowed)"
 
     code = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=6,
+        choices=Kind.choices,
+        default=Kind.COUNT,
+        help_text="A count (people, cases) takes whole numbers only; an amount or other figure may "
+        "have pence or decimals.",
+    )
+    high_value_factor = models.DecimalField(
+        "high value factor",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("1"), "The high value factor must be at least 1.")],
+        help_text="A return more than this many times its quarter's target (or more than this "
+        "number, when the target is under 1) must be confirmed by the provider and is flagged "
+        "for the verifier. 10 means ten times the target.",
+    )
     unit = models.CharField(max_length=60, default="people")
     polarity = models.CharField(max_length=6, choices=Polarity.choices, default=Polarity.HIGHER)
     allows_negative = models.BooleanField(
@@ -281,7 +308,30 @@ class OutcomeMeasure(models.Model):
                 condition=Q(attribution__gte=0) & Q(attribution__lte=1),
                 name="measure_attribution_0_1",
             ),
+            models.CheckConstraint(
+                condition=Q(high_value_factor__gte=1),
+                name="measure_high_value_factor_gte_1",
+                violation_error_message="The high value factor must be at least 1.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def whole_numbers_only(self) -> bool:
+        return self.kind == self.Kind.COUNT
+
+    def high_value_threshold(self, target: Decimal | None) -> Decimal | None:
+        """The largest value a return may report without confirming it, given its quarter's
+        target: factor × target, and at least the factor itself (a target of 0 or under 1 would
+        otherwise make every value "far above"). None when the quarter has no target."""
+        if target is None:
+            return None
+        factor = Decimal(str(self.high_value_factor))  # raw rows (core.db.compiled) may carry a float
+        return factor * max(Decimal(str(target)), Decimal("1"))
+
+    def is_far_above(self, value: Decimal | None, target: Decimal | None) -> bool:
+        """Whether `value` is far above the quarter's `target` (see high_value_threshold)."""
+        threshold = self.high_value_threshold(target)
+        return value is not None and threshold is not None and Decimal(value) > threshold

@@ -26,6 +26,27 @@ class ReturnSerializer(serializers.Serializer):
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True)
     reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     query_reason = serializers.CharField(read_only=True)
+    quarter_target = serializers.DecimalField(
+        source="get_quarter_target",
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="The programme's target for this measure and quarter (null if it has none).",
+    )
+    far_above_target = serializers.BooleanField(
+        read_only=True,
+        help_text="The value is more than the measure's high value factor times the quarter's target.",
+    )
+    high_value_confirmed = serializers.BooleanField(
+        read_only=True, help_text="The provider confirmed a value far above the quarter's target."
+    )
+
+
+CONFIRM_HIGH_VALUE_HELP = (
+    "Set to true to confirm a value more than the measure's high value factor (e.g. 10×) times the "
+    "quarter's target; without it such a value is refused with a 400 on `value`."
+)
 
 
 class ReturnCreateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -36,12 +57,18 @@ class ReturnCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     value = serializers.DecimalField(max_digits=14, decimal_places=2)
     spend = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    confirm_high_value = serializers.BooleanField(
+        required=False, default=False, help_text=CONFIRM_HIGH_VALUE_HELP
+    )
 
 
 class ReturnAmendSerializer(StrictFieldsMixin, serializers.Serializer):
     value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     spend = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    confirm_high_value = serializers.BooleanField(
+        required=False, default=False, help_text=CONFIRM_HIGH_VALUE_HELP
+    )
 
 
 class ReturnQuerySerializer(StrictFieldsMixin, serializers.Serializer):

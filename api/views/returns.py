@@ -46,7 +46,11 @@ class ReturnViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]  # never DELETE: nothing is lost
 
     def get_queryset(self):
-        return selectors.returns_visible_to(self.request.user).select_related("submitted_by", "reviewed_by")
+        return selectors.with_quarter_target(
+            selectors.returns_visible_to(self.request.user).select_related(
+                "measure", "submitted_by", "reviewed_by"
+            )
+        )
 
     def create(self, request, *args, **kwargs):
         item = _return_input(request.data)
@@ -65,6 +69,7 @@ class ReturnViewSet(
             spend=data.get("spend"),
             notes=data.get("notes"),
             clear_spend="spend" in data and data["spend"] is None,
+            confirm_high_value=data["confirm_high_value"],
         )
         return Response(s.ReturnSerializer(amended).data)
 
@@ -154,4 +159,5 @@ def _return_input(raw) -> services.ReturnInput:
         value=data["value"],
         spend=data.get("spend"),
         notes=data.get("notes", ""),
+        confirm_high_value=data["confirm_high_value"],
     )

@@ -39,6 +39,7 @@ from grants.selectors.returns import (
     return_slots,
     returns_awaiting_review,
     returns_visible_to,
+    with_quarter_target,
 )
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "stream_programmes",
     "targets_by_year",
     "total_award",
+    "with_quarter_target",
 ]

@@ -4,7 +4,7 @@ the verification queue."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from grants.models import (
     OutcomeReturn,
@@ -119,9 +119,23 @@ def owed_quarter(user, quarter: Quarter, *, today, window_days: int) -> OwedQuar
     )
 
 
+def with_quarter_target(returns: QuerySet[OutcomeReturn]) -> QuerySet[OutcomeReturn]:
+    """Each return annotated with `quarter_target`, its programme's target for the measure and
+    quarter (None if there is none), in the same query; OutcomeReturn.far_above_target reads it
+    (with the measure: select_related("measure") to keep a list at a fixed number of queries)."""
+    target = ProgrammeTarget.objects.filter(
+        programme_id=OuterRef("programme_id"),
+        measure_id=OuterRef("measure_id"),
+        financial_year=OuterRef("financial_year"),
+        quarter=OuterRef("quarter"),
+    ).values("target_value")[:1]
+    return returns.annotate(quarter_target=Subquery(target))
+
+
 def returns_awaiting_review(user) -> QuerySet[OutcomeReturn]:
-    """Submitted returns, oldest first: the commissioners' verification queue."""
-    return (
+    """Submitted returns, oldest first: the commissioners' verification queue. Each carries
+    `quarter_target` and so `far_above_target` (a value far above it, to flag)."""
+    return with_quarter_target(
         returns_visible_to(user)
         .filter(status=OutcomeReturn.Status.SUBMITTED)
         .select_related("programme__provider", "measure", "submitted_by")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, Value
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -29,6 +30,16 @@ MAX_BULK_RETURNS = 5000
 RETURN_EXISTS = "return_exists"
 RETURN_EXISTS_MESSAGE = "A return for this programme, measure and quarter already exists (id {existing_id})."
 
+# A value far above the quarter's target (the measure's high value factor) is refused unless the
+# provider confirms it: the web form's "confirm high value" box, the API's `confirm_high_value`,
+# the upload's "Confirm high value" column. The message names no channel.
+HIGH_VALUE = "high_value"
+HIGH_VALUE_MESSAGE = (
+    '{value} is more than {factor}× this quarter\'s target of {target} for "{measure}". '
+    "Check the figure; if it is right, confirm the high value and send it again."
+)
+WHOLE_NUMBER_MESSAGE = '"{measure}" is a count of {unit}: give a whole number, not {value}.'
+
 
 Status = OutcomeReturn.Status
 
@@ -44,6 +55,7 @@ class ReturnInput:
     value: Decimal
     spend: Decimal | None = None
     notes: str = ""
+    confirm_high_value: bool = False
 
 
 def return_submit(*, user, data: ReturnInput, today: date | None = None) -> OutcomeReturn:
@@ -120,6 +132,9 @@ def returns_bulk_submit(
             submitted_by=user,
             submitted_at=now,
             is_late=today > Quarter.of(item.financial_year, item.quarter).end + window,
+            high_value_confirmed=context.measures[item.measure_id].is_far_above(
+                item.value, context.targets.get(_key(item))
+            ),
         )
         for item in parsed
     ]
@@ -146,6 +161,7 @@ def return_amend(
     spend: Decimal | None = None,
     notes: str | None = None,
     clear_spend: bool = False,
+    confirm_high_value: bool = False,
 ) -> OutcomeReturn:
     """Amend a submitted or queried return: a new revision; a verified return is locked (409)."""
     with transaction.atomic():
@@ -162,6 +178,10 @@ def return_amend(
             "spend": None if clear_spend else (locked.spend if spend is None else spend),
         }
         _check_amounts(changes["value"], changes["spend"], locked.measure)
+        target = _quarter_target(locked)
+        if changes["value"] != locked.value:
+            _check_high_value(changes["value"], target, locked.measure, confirmed=confirm_high_value)
+            locked.high_value_confirmed = locked.measure.is_far_above(changes["value"], target)
         locked.value, locked.spend = changes["value"], changes["spend"]
         if notes is not None:
             locked.notes = notes
@@ -242,6 +262,7 @@ class _ReturnContext:
     measures: dict[int, OutcomeMeasure]
     targeted: set[tuple[int, int]]
     existing: dict[tuple, int]
+    targets: dict[tuple, Decimal]  # (programme, measure, year, quarter) -> that quarter's target
 
     @classmethod
     def load(cls, user, items: list[ReturnInput], *, check_existing: bool = True) -> _ReturnContext:
@@ -249,50 +270,76 @@ class _ReturnContext:
         measure_ids = {i.measure_id for i in items}
         programmes = {p.pk: p for p in programmes_visible_to(user).filter(pk__in=programme_ids)}
         measures = {m.pk: m for m in OutcomeMeasure.objects.filter(pk__in=measure_ids)}
-        targeted = set(
+        rows = (
             ProgrammeTarget.objects.filter(programme_id__in=programmes, measure_id__in=measure_ids)
             .order_by()
-            .values_list("programme_id", "measure_id")
-            .distinct()
+            .values_list("programme_id", "measure_id", "financial_year", "quarter", "target_value")
         )
+        targets = {row[:4]: row[4] for row in rows}
+        targeted = {key[:2] for key in targets}
         # A single submission skips the look-up: the unique constraint catches a duplicate anyway.
         existing = _existing_returns([_key(i) for i in items]) if check_existing else {}
-        return cls(programmes, measures, targeted, existing)
+        return cls(programmes, measures, targeted, existing, targets)
 
     @classmethod
     def load_one(cls, user, item: ReturnInput) -> _ReturnContext | None:
-        """The common case of one well-formed return in one query; None sends the caller to
-        load(), whose separate look-ups say precisely what is wrong."""
-        row = _TARGETED_PROGRAMME.fetchone(programme_id=item.programme_id, measure_id=item.measure_id)
+        """The common case of one well-formed return for a quarter with a target, in one query;
+        None sends the caller to load(), whose separate look-ups say precisely what is wrong
+        (or that the quarter has no target)."""
+        if not isinstance(item.financial_year, str) or not isinstance(item.quarter, int):
+            return None
+        row = _TARGETED_PROGRAMME.fetchone(
+            programme_id=item.programme_id,
+            measure_id=item.measure_id,
+            financial_year=item.financial_year,
+            quarter=item.quarter,
+        )
         if row is None:
             return None
-        split = len(_PROGRAMME_FIELDS)
+        split, end = len(_PROGRAMME_FIELDS), len(_PROGRAMME_FIELDS) + len(_MEASURE_FIELDS)
         programme = instance(Programme, "default", _PROGRAMME_FIELDS, row[:split])
-        measure = instance(OutcomeMeasure, "default", _MEASURE_FIELDS, row[split:])
+        measure = instance(OutcomeMeasure, "default", _MEASURE_FIELDS, row[split:end])
+        target = row[end]
         # Visibility is checked on the row (the user's access is loaded anyway for the permission
         # check) rather than with a sub-query: that keeps the common case cheap.
         if not has_permission(Action.PROGRAMME_VIEW, user, programme).allowed:
             return None
-        return cls({programme.pk: programme}, {measure.pk: measure}, {(programme.pk, measure.pk)}, {})
+        return cls(
+            {programme.pk: programme},
+            {measure.pk: measure},
+            {(programme.pk, measure.pk)},
+            {},
+            {_key(item): target},
+        )
 
 
 # What the checks of a single return read, compiled once (core.db.compiled): every POST runs it.
 _PROGRAMME_FIELDS = ["id", "provider_id", "reference", "start_date", "end_date"]
 
 
-_MEASURE_FIELDS = ["id", "name", "allows_negative"]
+_MEASURE_FIELDS = ["id", "name", "unit", "allows_negative", "kind", "high_value_factor"]
 
 
 _TARGETED_PROGRAMME = CompiledQuery(
-    lambda programme_id, measure_id: (
-        ProgrammeTarget.objects.filter(programme_id=programme_id, measure_id=measure_id)
+    lambda programme_id, measure_id, financial_year, quarter: (
+        ProgrammeTarget.objects.filter(
+            programme_id=programme_id,
+            measure_id=measure_id,
+            financial_year=financial_year,
+            # An expression, so that the marker is not refused as out of the quarter's range.
+            quarter=Value(quarter, output_field=IntegerField()),
+        )
         .order_by()
         .values_list(
-            *(f"programme__{f}" for f in _PROGRAMME_FIELDS), *(f"measure__{f}" for f in _MEASURE_FIELDS)
+            *(f"programme__{f}" for f in _PROGRAMME_FIELDS),
+            *(f"measure__{f}" for f in _MEASURE_FIELDS),
+            "target_value",
         )[:1]
     ),
     programme_id=int,
     measure_id=int,
+    financial_year=str,
+    quarter=int,
 )
 
 
@@ -327,6 +374,7 @@ def _check_return(user, item: ReturnInput, ctx: _ReturnContext, today: date) -> 
         )
         raise ValidationFailed({"quarter": [message]})
     _check_amounts(item.value, item.spend, measure)
+    _check_high_value(item.value, ctx.targets.get(_key(item)), measure, confirmed=item.confirm_high_value)
     existing = ctx.existing.get(_key(item))
     if existing is not None:
         raise _duplicate(existing)
@@ -336,10 +384,48 @@ def _check_amounts(value: Decimal, spend: Decimal | None, measure: OutcomeMeasur
     errors = {}
     if value < 0 and not measure.allows_negative:
         errors["value"] = [f'"{measure.name}" cannot be negative; send 0 if nothing was achieved.']
+    elif measure.whole_numbers_only and value != value.to_integral_value():
+        errors["value"] = [
+            WHOLE_NUMBER_MESSAGE.format(measure=measure.name, unit=measure.unit, value=_number(value))
+        ]
     if spend is not None and spend < 0:
         errors["spend"] = ["Spend cannot be negative."]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _check_high_value(
+    value: Decimal, target: Decimal | None, measure: OutcomeMeasure, *, confirmed: bool
+) -> None:
+    """A value far above the quarter's target needs the provider's confirmation."""
+    if confirmed or not measure.is_far_above(value, target):
+        return
+    message = HIGH_VALUE_MESSAGE.format(
+        value=_number(value),
+        factor=_number(Decimal(str(measure.high_value_factor))),
+        target=_number(Decimal(str(target))),
+        measure=measure.name,
+    )
+    raise ValidationFailed({"value": [message]}, code=HIGH_VALUE)
+
+
+def _quarter_target(outcome_return: OutcomeReturn) -> Decimal | None:
+    return (
+        ProgrammeTarget.objects.filter(
+            programme_id=outcome_return.programme_id,
+            measure_id=outcome_return.measure_id,
+            financial_year=outcome_return.financial_year,
+            quarter=outcome_return.quarter,
+        )
+        .values_list("target_value", flat=True)
+        .first()
+    )
+
+
+def _number(value: Decimal) -> str:
+    """1,234 or 1,234.5: as a person writes it, without trailing zeros."""
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _duplicate(existing_id: int) -> Conflict:

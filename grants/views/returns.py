@@ -27,7 +27,7 @@ from grants.forms import AmendReturnForm, QueryForm, ReturnForm, ReturnsUploadFo
 from grants.models import OutcomeMeasure, OutcomeReturn
 from grants.permissions import Action, require
 from grants.returns_excel import parse_returns, template_workbook
-from grants.services.returns import RETURN_EXISTS
+from grants.services.returns import HIGH_VALUE, RETURN_EXISTS
 from outcomes.periods import PeriodError, Quarter
 
 
@@ -75,6 +75,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
     form = ReturnForm(
         request.POST or None, programmes=programmes, measures=measures, initial=request.GET.dict()
     )
+    asked = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = services.ReturnInput(
@@ -85,10 +86,12 @@ def return_new(request: HttpRequest) -> HttpResponse:
             value=data["value"],
             spend=data["spend"],
             notes=data["notes"],
+            confirm_high_value=form.confirmed_high_value,
         )
         try:
             created = services.return_submit(user=request.user, data=item)
         except DomainError as exc:
+            asked = exc.code == HIGH_VALUE
             if exc.code == RETURN_EXISTS:
                 form.add_error(None, _amend_it_here(exc))
             else:
@@ -97,6 +100,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
             late = " It was flagged late." if created.is_late else ""
             messages.success(request, f"Return submitted for {created}.{late}")
             return redirect("returns")
+    form.offer_confirmation(asked)
     return render(request, "grants/returns/form.html", {"form": form, "title": "Submit a return"})
 
 
@@ -114,6 +118,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, queryset=OutcomeReturn.objects.select_related("measure")
     )
     form = AmendReturnForm(request.POST or None, instance=outcome_return)
+    asked = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,8 +129,10 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 spend=data["spend"],
                 notes=data["notes"],
                 clear_spend=data["spend"] is None,
+                confirm_high_value=form.confirmed_high_value,
             )
         except DomainError as exc:
+            asked = exc.code == HIGH_VALUE
             outcome_return.refresh_from_db()
             add_domain_error(form, exc)
         else:
@@ -133,6 +140,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Return amended: {outcome_return} is now revision {outcome_return.revision + 1}."
             )
             return redirect("returns")
+    form.offer_confirmation(asked)
     return render(
         request,
         "grants/returns/form.html",
