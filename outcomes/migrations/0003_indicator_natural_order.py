@@ -16,7 +16,7 @@ def fill_sort_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0001_initial'),
+        ('outcomes', '0002_framework_history'),
     ]
 
     operations = [

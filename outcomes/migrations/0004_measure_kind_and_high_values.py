@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0002_indicator_natural_order'),
+        ('outcomes', '0003_indicator_natural_order'),
     ]
 
     operations = [
