@@ -20,6 +20,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from commissioning.calls.models import AssessorScore, Award, Bid, Call, Moderation
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
+from core.formatting import gbp
 from grants.models import FundingStream, OutcomeReturn, Payment, Programme, ProgrammePriority, ProgrammeTarget
 from outcomes.models import IndicatorYear, OutcomeMeasure, Priority, Theme, Ward
 
@@ -37,8 +38,8 @@ def _payment_label(record) -> str:
     """A payment, or a reversal (negative amount) named as such with the payment it reverses."""
     to = f"to {_ref(record, 'programme')} for {record.financial_year} Q{record.quarter}"
     if getattr(record, "kind", "payment") == "reversal":
-        return f"Reversal of payment {record.reverses_id}: -£{-record.amount} {to}"
-    return f"£{record.amount} {to}"
+        return f"Reversal of payment {record.reverses_id}: {gbp(record.amount, pence=True)} {to}"
+    return f"{gbp(record.amount, pence=True)} {to}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.formatting import gbp
 from outcomes.fields import FinancialYearField, MoneyField, QuarterField, fy_check, quarter_check
 from outcomes.models import EvidenceGrade, OutcomeMeasure, Priority, Theme, Ward
 
@@ -366,10 +367,13 @@ class Payment(models.Model):
     def __str__(self) -> str:
         if self.is_reversal:
             return (
-                f"reversal of £{-self.amount} to {self.programme.reference} "
+                f"reversal of {gbp(-self.amount, pence=True)} to {self.programme.reference} "
                 f"for {self.financial_year} Q{self.quarter}"
             )
-        return f"£{self.amount} to {self.programme.reference} for {self.financial_year} Q{self.quarter}"
+        return (
+            f"{gbp(self.amount, pence=True)} to {self.programme.reference} "
+            f"for {self.financial_year} Q{self.quarter}"
+        )
 
     @property
     def is_reversal(self) -> bool:

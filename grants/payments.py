@@ -121,6 +121,12 @@ class Schedule:
         return self.due_to_date - self.paid
 
     @property
+    def total_outstanding(self) -> Decimal:
+        """The schedule table's total: every quarter's outstanding, started or not (total due
+        less paid); `outstanding` is what is owed to date."""
+        return sum((q.outstanding for q in self.quarters), ZERO)
+
+    @property
     def capped(self) -> Decimal:
         return sum((q.capped for q in self.quarters), ZERO)
 

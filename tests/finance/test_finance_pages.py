@@ -1,6 +1,7 @@
 """Finance pages: budgets, payments by results (with the record-a-payment form), role isolation
 and query counts."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from grants.models import FundingStream, Payment, Programme
 from tests.conftest import login
+from tests.finance.conftest import pay
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +123,22 @@ def test_nav_links(client, finance, provider):
     client.logout()
     page = login(client, provider).get(reverse("home")).content.decode()
     assert reverse("finance-budgets") not in page and reverse("finance-payments") in page
+
+
+def test_the_schedule_total_row_includes_outstanding(client, finance, pbr):
+    """Issue 12, defect 9: the total row left the Outstanding column empty."""
+    pay(finance, pbr)  # Q1's £5,333.33
+    page = login(client, finance).get(reverse("finance-programme-payments", args=[pbr.pk])).content.decode()
+    schedule = page[page.index('id="payment-schedule"') :]
+    total = schedule[schedule.index("<tfoot>") : schedule.index("</tfoot>")]
+    # Due £12,000.00 over the three quarters, £5,333.33 paid: £6,666.67 outstanding.
+    assert re.findall(r"£[\d,.]+", total) == ["£12,000.00", "£5,333.33", "£6,666.67"]
+
+
+def test_money_in_messages_is_formatted(client, finance, pbr):
+    """Issue 12, defect 9: "Payment recorded: £18750.00 …" printed the raw decimal."""
+    url = reverse("finance-programme-payments", args=[pbr.pk])
+    form = {"programme": pbr.pk, "financial_year": "2009/10", "quarter": 1, "amount": "5333.33",
+            "paid_on": "2009-08-01", "reference": "REM-1"}  # fmt: skip
+    page = login(client, finance).post(url, form, follow=True).content.decode()
+    assert "£5,333.33 to SSP-PBR1 for 2009/10 Q1" in page and "£5333.33" not in page

@@ -165,9 +165,9 @@ def test_reversal_appears_in_the_audit_log_with_its_reason(pbr, finance):
     entries = list(AuditLog(AuditFilter(object_type="payment"))[:10])
     newest = entries[0]
     assert newest.object_id == reversal.pk and newest.action == "created"
-    assert newest.object_label == f"Reversal of payment {payment.pk}: -£5333.33 to SSP-PBR1 for 2009/10 Q1"
+    assert newest.object_label == f"Reversal of payment {payment.pk}: -£5,333.33 to SSP-PBR1 for 2009/10 Q1"
     assert newest.reason == "Paid twice" and newest.username == finance.username
-    assert entries[1].object_label == "£5333.33 to SSP-PBR1 for 2009/10 Q1"
+    assert entries[1].object_label == "£5,333.33 to SSP-PBR1 for 2009/10 Q1"
 
 
 # --- the API -----------------------------------------------------------------------------------------
