@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from grants.models import FundingStream, Payment, Programme
 from tests.conftest import login
-from tests.finance.conftest import pay
 from tests.factories import ProgrammeFactory
+from tests.finance.conftest import pay
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -111,7 +111,7 @@ def test_award_change_is_recorded_with_who_and_what(client, commissioner):
     assert latest.award_amount == Decimal("1500.00")
     client.force_login(commissioner)
     page = client.get(reverse("programme-detail", args=[programme.pk])).content.decode()
-    assert "award_amount: 1000.00 → 1500.00" in page
+    assert "Award amount changed from £1,000.00 to £1,500.00" in page
     assert "t-commissioner" in page
 
 
