@@ -78,6 +78,17 @@ class QueryForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class ReopenForm(forms.Form):
+    """Reopen a verified return; grants.services.return_reopen checks the rules."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why reopen it?",
+        help_text="The provider sees this reason; it is kept in the return's history.",
+    )
+
+
 class PaymentForm(forms.Form):
     """Record a payment to a payment-by-results programme; grants.services checks the rules."""
 

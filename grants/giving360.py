@@ -190,10 +190,7 @@ STREAM_NAME_TAKEN = (
     "Grant {grant} would create the funding stream {stream}, but another stream already has that "
     "name for {year}; it was not imported."
 )
-OWN_EXPORT = (
-    "Grant {grant} is this partnership's own export of programme {reference}; "
-    "it was not imported."
-)
+OWN_EXPORT = "Grant {grant} is this partnership's own export of programme {reference}; it was not imported."
 DUPLICATE = "Grant {grant} appears more than once in the file (first at grants/{first}); it was not imported."
 ID_TOO_LONG = (
     "Grant {grant} has an identifier longer than {limit} characters, the longest programme "
@@ -414,9 +411,9 @@ def _place(line: str) -> int:
 def _import_made(model, pks: list[int]) -> set[int]:
     """Which of these rows an import created: their creation record carries IMPORT_REASON."""
     return set(
-        model.history.filter(
-            id__in=pks, history_type="+", history_change_reason=IMPORT_REASON
-        ).values_list("id", flat=True)
+        model.history.filter(id__in=pks, history_type="+", history_change_reason=IMPORT_REASON).values_list(
+            "id", flat=True
+        )
     )
 
 
@@ -470,12 +467,9 @@ def _trim_budgets(raised: dict, user) -> None:
     """Bring a raised budget down to what the stream finally awards (never below its budget
     before the import), where awards fell or moved during the import."""
     for stream, before in raised.values():
-        awarded = (
-            stream.programmes.exclude(status=Programme.Status.DECOMMISSIONED).aggregate(
-                total=Sum("award_amount")
-            )["total"]
-            or Decimal("0")
-        )
+        awarded = stream.programmes.exclude(status=Programme.Status.DECOMMISSIONED).aggregate(
+            total=Sum("award_amount")
+        )["total"] or Decimal("0")
         budget = max(before, awarded)
         if budget < stream.budget:
             stream.budget = budget

@@ -75,6 +75,10 @@ class ReturnQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class ReturnReopenSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the verified return is reopened.")
+
+
 class ReturnBulkErrorSerializer(serializers.Serializer):
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
     detail = serializers.CharField(required=False, help_text="Set instead when the body is not valid JSON.")
@@ -93,6 +97,9 @@ class ReturnRevisionSerializer(serializers.Serializer):
     changed_by = serializers.CharField(allow_null=True)
     changed_at = serializers.DateTimeField()
     action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField(
+        help_text='Why, where recorded: "Reopened" when a commissioner reopened it.'
+    )
     changes = serializers.DictField(help_text="Field name → {from, to}.")
 
 

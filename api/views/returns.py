@@ -134,6 +134,26 @@ class ReturnViewSet(
         return Response(s.OwedQuarterSerializer(owed, many=True).data)
 
     @extend_schema(
+        summary="Reopen a verified return (commissioners), with a reason: it is submitted again",
+        description=(
+            "A verified return is locked. A commissioner reopens it with a reason (kept in its "
+            "history and shown to the provider); it is then submitted again, in the verification "
+            "queue, and the provider may amend it. 409 if it is not verified, or if money has been "
+            "paid for its quarter (reverse the payment first)."
+        ),
+        request=s.ReturnReopenSerializer,
+        responses={200: s.ReturnSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        serializer = s.ReturnReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reopened = services.return_reopen(
+            user=request.user, outcome_return=self.get_object(), reason=serializer.validated_data["reason"]
+        )
+        return Response(s.ReturnSerializer(reopened).data)
+
+    @extend_schema(
         summary="Every revision of a return: who, when and what changed",
         responses={200: s.ReturnRevisionSerializer(many=True), **READ_ERRORS},
     )

@@ -19,8 +19,7 @@ from outcomes.periods import Quarter
 
 # Refusals a person acts on (the web pages, the API and the admin show them as they are).
 DATES_STRAND_RECORDS = (
-    "The programme has {records} outside {start} to {end}; keep dates that cover them, or change "
-    "those first."
+    "The programme has {records} outside {start} to {end}; keep dates that cover them, or change those first."
 )
 TARGET_HAS_RETURNS = (
     "A return has been submitted against this target, so it cannot be deleted; change it instead."

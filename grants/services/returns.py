@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, Value
+from django.db.models import IntegerField, Sum, Value
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -16,7 +16,8 @@ from core import clock
 from core.db.compiled import CompiledQuery, instance
 from core.db.history import insert_with_history
 from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
-from grants.models import OutcomeReturn, Programme, ProgrammeTarget
+from core.formatting import gbp
+from grants.models import OutcomeReturn, Payment, Programme, ProgrammeTarget
 from grants.permissions import PROGRAMME_NOT_VISIBLE, Action, has_permission, require
 from grants.selectors import programmes_visible_to
 from grants.services._common import check_within_dates, parse_quarter, save_with_history
@@ -225,6 +226,57 @@ def return_query(*, user, outcome_return: OutcomeReturn, reason: str) -> Outcome
         return locked
 
 
+REOPEN_REASON_MAX = 2000
+REOPENED = "Reopened"  # the history record's change reason; the reason itself is the query reason
+
+
+def return_reopen(*, user, outcome_return: OutcomeReturn, reason: str) -> OutcomeReturn:
+    """A commissioner reopens a verified return, with a reason: it is then submitted again (back
+    in the verification queue) and the provider may amend it. The history record says
+    "Reopened", by whom and when; the reason is kept as the return's query reason (also in history)
+    until it is verified again.
+
+    Refused while money paid for its quarter rests on it (a payment-by-results programme with
+    payments for that quarter): reverse those first. Checked under the programme's lock, which
+    recording a payment takes too."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the return is being reopened."]})
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationFailed({"reason": [f"Keep the reason to {REOPEN_REASON_MAX:,} characters."]})
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=outcome_return.programme_id).first()
+        locked = _lock(user, outcome_return)
+        require(user, Action.RETURN_REVIEW, locked)
+        if locked.status != Status.VERIFIED:
+            raise Conflict(
+                f"Only a verified return can be reopened; this one is {locked.status}.", id=locked.pk
+            )
+        paid = _paid_for_quarter(locked)
+        if paid > 0:
+            raise Conflict(
+                f"{gbp(paid, pence=True)} has been paid for {locked.financial_year} Q{locked.quarter} on "
+                "the strength of its verified returns; reverse the payment first, then reopen the return.",
+                id=locked.pk,
+            )
+        locked.status = Status.SUBMITTED
+        locked.reviewed_by, locked.reviewed_at, locked.query_reason = user, timezone.now(), reason
+        locked._change_reason = REOPENED
+        save_with_history(locked, user)
+        return locked
+
+
+def _paid_for_quarter(outcome_return: OutcomeReturn) -> Decimal:
+    if outcome_return.programme.commissioning_model != Programme.Model.PAYMENT_BY_RESULTS:
+        return Decimal("0")
+    total = Payment.objects.filter(
+        programme_id=outcome_return.programme_id,
+        financial_year=outcome_return.financial_year,
+        quarter=outcome_return.quarter,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
 def return_history(outcome_return: OutcomeReturn) -> list[dict]:
     """Every recorded revision, oldest first, with who, when and what changed."""
     fields = ["value", "spend", "notes", "status", "revision", "query_reason", "is_late"]
@@ -247,6 +299,7 @@ def return_history(outcome_return: OutcomeReturn) -> list[dict]:
                 "changed_by": record.history_user.get_username() if record.history_user else None,
                 "changed_at": record.history_date,
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "reason": record.history_change_reason or "",
                 "changes": changes,
             }
         )

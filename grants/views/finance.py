@@ -152,9 +152,7 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     payment = selectors.payment_get_visible(
         user=request.user,
         pk=pk,
-        queryset=Payment.objects.select_related(
-            "programme__provider", "recorded_by", "reversal", "reverses"
-        ),
+        queryset=Payment.objects.select_related("programme__provider", "recorded_by", "reversal", "reverses"),
     )
     require(request.user, Action.PAYMENT_RECORD, payment)
     form = PaymentReverseForm(request.POST or None)

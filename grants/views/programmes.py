@@ -1,7 +1,6 @@
 """Web pages for programmes: the list (filters, sort, pages; its spreadsheet export) and a
 programme's page."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -88,6 +87,7 @@ PROGRAMME_COLUMNS = [
     "Primary priority", "Commissioning model", "Status", "Award (£)", "Service fee (£)",
     "Start date", "End date",
 ]  # fmt: skip
+
 
 @login_required
 def programmes_export(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -23,9 +23,9 @@ from core.files.uploads import read_limited
 from core.forms import add_domain_error
 from core.http import refusals_as_pages
 from grants import selectors, services
-from grants.forms import AmendReturnForm, QueryForm, ReturnForm, ReturnsUploadForm
+from grants.forms import AmendReturnForm, QueryForm, ReopenForm, ReturnForm, ReturnsUploadForm
 from grants.models import OutcomeMeasure, OutcomeReturn
-from grants.permissions import Action, require
+from grants.permissions import Action, has_permission, require
 from grants.returns_excel import parse_returns, template_workbook
 from grants.services.returns import HIGH_VALUE, RETURN_EXISTS
 from outcomes.periods import PeriodError, Quarter
@@ -113,10 +113,78 @@ def _amend_it_here(exc: DomainError) -> SafeString:
 
 @login_required
 @refusals_as_pages
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One return, read-only, with its history: a verified return is shown here (it is locked),
+    with a "Reopen" form for commissioners; a submitted or queried one links to its amend form."""
+    outcome_return = selectors.return_get_visible(
+        user=request.user,
+        pk=pk,
+        queryset=selectors.with_quarter_target(
+            OutcomeReturn.objects.select_related(
+                "measure", "programme__provider", "submitted_by", "reviewed_by"
+            )
+        ),
+    )
+    verified = outcome_return.status == OutcomeReturn.Status.VERIFIED
+    return render(
+        request,
+        "grants/returns/detail.html",
+        {
+            "outcome_return": outcome_return,
+            "history": services.return_history(outcome_return),
+            "can_amend": not verified
+            and has_permission(Action.RETURN_SUBMIT, request.user, outcome_return.programme).allowed,
+            "can_reopen": verified
+            and has_permission(Action.RETURN_REVIEW, request.user, outcome_return).allowed,
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def return_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome_return = _reviewable(request, pk)
+    form = ReopenForm(request.POST)
+    try:
+        services.return_reopen(
+            user=request.user, outcome_return=outcome_return, reason=form.data.get("reason", "")
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        outcome_return.refresh_from_db()
+        return render(
+            request,
+            "grants/returns/detail.html",
+            {
+                "outcome_return": outcome_return,
+                "history": services.return_history(outcome_return),
+                "can_amend": False,
+                "can_reopen": outcome_return.status == OutcomeReturn.Status.VERIFIED,
+                "reopen_form": form,
+            },
+            status=400 if isinstance(exc, ValidationFailed) else 409,
+        )
+    messages.success(
+        request,
+        f"Reopened {outcome_return}: it is back in the verification queue and the provider may amend it.",
+    )
+    return redirect("return-detail", pk=outcome_return.pk)
+
+
+@login_required
+@refusals_as_pages
 def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome_return = selectors.return_get_visible(
         user=request.user, pk=pk, queryset=OutcomeReturn.objects.select_related("measure")
     )
+    if outcome_return.status == OutcomeReturn.Status.VERIFIED:
+        # Locked: shown read-only; a commissioner may reopen it there.
+        messages.info(
+            request, "This return has been verified and is locked: it can be amended only once reopened."
+        )
+        return redirect("return-detail", pk=outcome_return.pk)
     form = AmendReturnForm(request.POST or None, instance=outcome_return)
     asked = False
     if request.method == "POST" and form.is_valid():
