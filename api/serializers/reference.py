@@ -45,6 +45,8 @@ class MeasureSerializer(serializers.ModelSerializer):
             "name",
             "description",
             "unit",
+            "kind",
+            "high_value_factor",
             "polarity",
             "allows_negative",
             "theme",
