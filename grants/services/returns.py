@@ -139,6 +139,11 @@ def returns_bulk_submit(
         )
         for item in parsed
     ]
+    for row in rows:  # what the far-above-target flag reads, known already: no query to show it
+        row.measure = context.measures[row.measure_id]
+        row.quarter_target = context.targets.get(
+            (row.programme_id, row.measure_id, row.financial_year, row.quarter)
+        )
     try:
         if single:
             insert_with_history(rows[0], user=user)  # one statement, atomic by itself

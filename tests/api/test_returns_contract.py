@@ -4,6 +4,7 @@ import pytest
 
 from api.fields import StrictFieldsMixin
 from grants.models import OutcomeReturn
+from outcomes.models import OutcomeMeasure
 from tests.api.conftest import return_payload
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,8 @@ def test_spend_and_notes_are_optional(api, provider, portfolio):
 
 
 def test_json_numbers_are_accepted_and_returned_as_decimal_strings(api, provider, portfolio):
+    # An amount measure takes decimals (a count takes whole numbers: tests/grants/test_high_values.py).
+    OutcomeMeasure.objects.filter(pk=portfolio["measure"].pk).update(kind=OutcomeMeasure.Kind.AMOUNT)
     body = return_payload(portfolio, value=12.5, spend=1000)
     response = api(provider).post(URL, body, format="json")
     assert response.status_code == 201, response.json()
