@@ -70,8 +70,11 @@ def test_amend_form_bumps_revision_and_refuses_verified(client, provider, commis
 
     ret.reviewed_at = timezone.now()
     ret.save()
-    page = client.post(url, {"value": "12", "spend": "", "notes": ""}).content.decode()
+    # A verified return is shown read-only (issue 12): the amendment is not saved.
+    page = client.post(url, {"value": "12", "spend": "", "notes": ""}, follow=True).content.decode()
     assert "locked" in page
+    ret.refresh_from_db()
+    assert ret.value == Decimal("11") and ret.revision == 2
 
 
 def test_upload_saves_a_valid_workbook(client, provider, portfolio):
