@@ -442,7 +442,7 @@ def _check_amounts(value: Decimal, spend: Decimal | None, measure: OutcomeMeasur
     errors = {}
     if value < 0 and not measure.allows_negative:
         errors["value"] = [f'"{measure.name}" cannot be negative; send 0 if nothing was achieved.']
-    elif measure.whole_numbers_only and value != value.to_integral_value():
+    elif measure.whole_numbers_only and Decimal(value) % 1 != 0:
         errors["value"] = [
             WHOLE_NUMBER_MESSAGE.format(measure=measure.name, unit=measure.unit, value=_number(value))
         ]
