@@ -20,7 +20,7 @@ def install_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0006_measure_year_totals'),
+        ('grants', '0007_staff_invitations'),
     ]
 
     operations = [
