@@ -70,6 +70,21 @@ urlpatterns = [
         reports.YearFundingReview.as_view(),
         name="year-funding-review",
     ),
+    path(
+        "review-rounds/<int:pk>/funding-review/",
+        reports.RoundFundingReviewFigures.as_view(),
+        name="round-funding-review-figures",
+    ),
+    path(
+        "funding-streams/<int:pk>/funding-review/",
+        reports.StreamFundingReviewFigures.as_view(),
+        name="stream-funding-review-figures",
+    ),
+    path(
+        "financial-years/<str:year>/funding-review/",
+        reports.YearFundingReviewFigures.as_view(),
+        name="year-funding-review-figures",
+    ),
     path("audit/", audit.AuditLogView.as_view(), name="api-audit"),
     path("public/calls/", calls.PublicCallsView.as_view(), name="api-public-calls"),
     path("calls/", calls.CallListView.as_view(), name="api-calls"),

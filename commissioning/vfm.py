@@ -229,7 +229,8 @@ def _flags(table: pd.DataFrame) -> pd.Series:
         "achievement_below_50": table["achievement"] < 0.5,
         "missing_returns": table["missing_returns"] > 0,
         "cost_estimated": table["cost_estimated"].astype(bool),
-        "no_scores": table["scorers"] == 0,
+        # Scores belong to a review round: outside one (a stream's or a year's figures) no flag.
+        "no_scores": (table["scorers"] == 0) & (table["criteria_total"] > 0),
         "partly_scored": table["composite_partial"],
         "scorers_disagree": pd.to_numeric(table["spread"], errors="coerce").fillna(0) >= DISAGREEMENT_POINTS,
     }

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning import selectors, services
@@ -108,6 +109,7 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": has_permission(Action.ROUND_REOPEN, request.user, review_round).allowed,
             "progress": selectors.round_progress(review_round),
             "round_history": selectors.round_status_history(review_round),
+            "review_url": reverse("funding-reviews:round-review", args=[review_round.pk]),
         },
     )
 

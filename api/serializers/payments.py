@@ -15,8 +15,10 @@ class BudgetFiguresSerializer(serializers.Serializer):
     budget = _money()
     awarded = _money(help_text="Awards of the stream's programmes that are not decommissioned.")
     available = _money(help_text="Budget − awarded (negative if the stream is over-committed).")
-    spent = _money(help_text="Spend returned (submitted or verified); a programme-quarter counts once.")
-    paid = _money(help_text="Payments by results recorded as paid.")
+    spent = _money(help_text="Payments made to the stream's programmes, net of reversals.")
+    spend_returned = _money(
+        help_text="Spend providers returned (submitted or verified); a programme-quarter counts once."
+    )
     percent_spent = serializers.DecimalField(
         max_digits=7, decimal_places=1, read_only=True, allow_null=True, help_text="Spent ÷ budget × 100."
     )
@@ -36,8 +38,8 @@ class StreamProgrammeSerializer(serializers.Serializer):
     commissioning_model = serializers.CharField(source="programme.commissioning_model")
     award_amount = _money(source="programme.award_amount")
     counted = serializers.BooleanField(help_text="False if decommissioned: not counted as awarded.")
-    spent = _money()
-    paid = _money()
+    spent = _money(help_text="Payments made, net of reversals.")
+    spend_returned = _money(help_text="Spend returned on its outcome returns.")
 
 
 class StreamBudgetSerializer(serializers.Serializer):

@@ -2,15 +2,21 @@
 built while you wait (the web pages queue large ones for the background worker), and the
 360Giving exports of every programme."""
 
+from decimal import Decimal
+
 from django.http import HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import R401, R403, R404
+from api.views.review_rounds import CSVDownload
 from commissioning import permissions as review_permissions
 from commissioning.reports import services as report_services
-from commissioning.reports.selectors import resolve_scope
+from commissioning.reports import tables
+from commissioning.reports.selectors import funding_review, resolve_scope
 from core.files import spreadsheets
 from grants import permissions as grants_permissions
 from grants.giving360 import CSV_COLUMNS, csv_rows, export_package
@@ -82,6 +88,88 @@ class YearFundingReview(_FundingReviewPdf):
     )
     def get(self, request, year: str):
         return self._pdf(request, year)
+
+
+class _FundingReviewFigures(APIView):
+    """The funding review's figures as JSON (?format=csv: its programmes as CSV): the same
+    FundingReview the PDF and the HTML version are made from."""
+
+    kind = ""
+    renderer_classes = [JSONRenderer, CSVDownload]
+
+    def _figures(self, request, key) -> HttpResponse | Response:
+        review_permissions.require(request.user, review_permissions.Action.FUNDING_REVIEW_GENERATE)
+        scope = resolve_scope(self.kind, key)
+        review = funding_review(scope, user=request.user)
+        if request.query_params.get("format") == "csv":
+            columns, rows = tables.csv_table(review)
+            return spreadsheets.download("csv", columns, rows, filename=f"funding-review-{scope.slug}")
+        return Response(_money_as_strings(tables.as_dict(review)))
+
+
+def _money_as_strings(value):
+    """Decimals as the API writes money everywhere ("1234.50"), whatever the JSON encoder does."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _money_as_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_money_as_strings(v) for v in value]
+    return value
+
+
+_FIGURES_RESPONSES = {
+    200: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Scope, totals (programmes, awarded, spent, spend_returned, cost, benefit, outcomes, "
+        "portfolio_bcr), funding_streams (budget, awarded, available, spent, percent_spent), review_rounds "
+        "(programmes, unscored, undecided), decisions and programmes: the PDF's figures, named as in "
+        "docs/figures.md. ?format=csv: the programmes as CSV.",
+    ),
+    401: R401,
+    403: R403,
+    404: R404,
+}
+_FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv downloads the programmes.")
+
+
+class RoundFundingReviewFigures(_FundingReviewFigures):
+    kind = "round"
+
+    @extend_schema(
+        summary="A review round's funding review figures (JSON or CSV)",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH), _FORMAT],
+        responses=_FIGURES_RESPONSES,
+    )
+    def get(self, request, pk: int):
+        return self._figures(request, pk)
+
+
+class StreamFundingReviewFigures(_FundingReviewFigures):
+    kind = "stream"
+
+    @extend_schema(
+        summary="A funding stream's funding review figures (JSON or CSV)",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH), _FORMAT],
+        responses=_FIGURES_RESPONSES,
+    )
+    def get(self, request, pk: int):
+        return self._figures(request, pk)
+
+
+class YearFundingReviewFigures(_FundingReviewFigures):
+    kind = "year"
+
+    @extend_schema(
+        summary="A financial year's funding review figures (JSON or CSV)",
+        parameters=[
+            OpenApiParameter("year", str, OpenApiParameter.PATH, description="Written 2009-10."),
+            _FORMAT,
+        ],
+        responses=_FIGURES_RESPONSES,
+    )
+    def get(self, request, year: str):
+        return self._figures(request, year)
 
 
 class Giving360Export(APIView):

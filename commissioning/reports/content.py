@@ -12,14 +12,30 @@ NO_DECISION = "No decision recorded"
 
 @dataclass(frozen=True)
 class BudgetLine:
-    """Spend against budget for one funding stream or one priority (priorities have no budget)."""
+    """Budget figures for one funding stream (grants.selectors.stream_budgets, as on the budgets
+    page) or one primary priority (priorities have no budget). docs/figures.md defines each."""
 
     name: str
     programmes: int
     awarded: Decimal
-    spent: Decimal
+    spent: Decimal  # payments made, net of reversals
     budget: Decimal | None = None
     financial_year: str = ""
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.awarded
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    """A review round's progress (commissioning.selectors.round_progress, as on the round's page)."""
+
+    name: str
+    status: str
+    programmes: int
+    unscored: int
+    undecided: int
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,8 @@ class RankedLine:
     bcr_band: str | None
     composite_score: float | None
     decision: str  # short label, "" when none recorded
+    criteria_scored: int = 0
+    criteria_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,8 @@ class ProgrammeSection:
     status: str
     evidence_grade: str
     spend_by_quarter: dict[tuple[str, int], Decimal]  # (financial year, quarter) -> spend returned
-    spent: Decimal
+    spend_returned: Decimal  # in the review's period
+    spent: Decimal  # payments made, net of reversals
     cost: Decimal | None
     cost_estimated: bool
     benefit: Decimal | None
@@ -96,6 +115,12 @@ class ProgrammeSection:
     composite_score: float | None = None
     decision: DecisionLine | None = None
     primary_priority: str | None = None
+    criteria_scored: int = 0
+    criteria_total: int = 0
+
+    @property
+    def composite_partial(self) -> bool:
+        return 0 < self.criteria_scored < self.criteria_total
 
 
 @dataclass(frozen=True)
@@ -120,7 +145,8 @@ class FundingReview:
     generated_at: datetime
     generated_by: str
     total_awarded: Decimal
-    total_spent: Decimal
+    total_spent: Decimal  # payments made to the programmes, net of reversals
+    total_spend_returned: Decimal  # in the review's period
     total_cost: Decimal
     total_benefit: Decimal
     outcomes_achieved: float
@@ -136,6 +162,18 @@ class FundingReview:
     default_optimism_bias: float
     criteria: list[tuple[str, int]] = field(default_factory=list)  # round only: (name, weight)
     include_submitted: bool = False
+    rounds: list[RoundLine] = field(default_factory=list)  # the round, or those covering the period
+    draft_reasons: list[str] = field(default_factory=list)  # why it is a DRAFT; none when final
+
+    @property
+    def is_draft(self) -> bool:
+        return bool(self.draft_reasons)
+
+    @property
+    def years_phrase(self) -> str:
+        """"financial year 2009/10" or "financial years 2009/10 to 2010/11"."""
+        noun = "financial years" if len(self.financial_years) > 1 else "financial year"
+        return f"{noun} {self.period_label}"
 
     @property
     def programme_count(self) -> int:

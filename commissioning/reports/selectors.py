@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, roles_of
@@ -24,11 +24,13 @@ from commissioning.reports.content import (
     MeasureLine,
     ProgrammeSection,
     RankedLine,
+    RoundLine,
     ScoreLine,
     UnitCostLine,
 )
 from core.errors import NotFound, ValidationFailed
 from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePriority
+from grants.selectors import paid_by_programme, stream_budgets
 from outcomes.models import EvidenceGrade, OutcomeMeasure
 from outcomes.periods import FinancialYear, PeriodError, year_labels
 from outcomes.selectors import current_plan
@@ -161,6 +163,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     }
     priorities = _priorities(programmes)
     spend = _spend_by_quarter(programmes, scope.years, inputs.include_submitted)
+    paid = paid_by_programme(list(details))
     measures = selectors.measure_rows_by_programme(result)
     decisions = _decisions(review_round) if review_round else {}
     criteria, criterion_means = _scores(review_round, inputs) if review_round else ([], {})
@@ -186,6 +189,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 bcr_band=row["bcr_band"],
                 composite_score=row["composite_score"],
                 decision=_short_decision(decision.outcome) if decision else "",
+                criteria_scored=row["criteria_scored"],
+                criteria_total=row["criteria_total"],
             )
         )
         sections.append(
@@ -203,7 +208,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 status=status_labels.get(detail["status"], detail["status"]),
                 evidence_grade=f"{grade} ({detail['evidence_grade__name']})" if grade else "",
                 spend_by_quarter=by_quarter,
-                spent=sum(by_quarter.values(), Decimal("0")),
+                spend_returned=sum(by_quarter.values(), Decimal("0")),
+                spent=paid.get(pid, Decimal("0")),
                 cost=row["cost"],
                 cost_estimated=row["cost_estimated"],
                 benefit=row["benefit"],
@@ -222,6 +228,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 mean_score=row["mean_score"],
                 composite_score=row["composite_score"],
                 decision=decision,
+                criteria_scored=row["criteria_scored"],
+                criteria_total=row["criteria_total"],
             )
         )
     sections.sort(key=lambda s: s.reference)
@@ -237,6 +245,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         for flag in row["flags"]:
             flag_counts[flag] += 1
     used_measures = set(result.measures["measure_id"].dropna().astype(int)) if len(result.measures) else set()
+    rounds = _rounds(scope)
     plan = current_plan()
     return FundingReview(
         partnership=plan.partnership.name if plan else "The partnership",
@@ -248,6 +257,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         generated_by=_person(user),
         total_awarded=sum((s.award for s in sections), Decimal("0")),
         total_spent=sum((s.spent for s in sections), Decimal("0")),
+        total_spend_returned=sum((s.spend_returned for s in sections), Decimal("0")),
         total_cost=selectors.money(total_cost) or Decimal("0"),
         total_benefit=selectors.money(total_benefit) or Decimal("0"),
         outcomes_achieved=round(float(programme_frame["outcomes"].sum()), 2) if len(programme_frame) else 0.0,
@@ -267,6 +277,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         default_optimism_bias=inputs.default_optimism_bias,
         criteria=criteria,
         include_submitted=inputs.include_submitted,
+        rounds=rounds,
+        draft_reasons=_draft_reasons(scope, rounds, flag_counts),
     )
 
 
@@ -353,23 +365,64 @@ def _scores(review_round: ReviewRound, inputs: vfm.VfmInputs):
 
 
 def _streams(sections: list[ProgrammeSection], details: dict) -> list[BudgetLine]:
+    """The budget lines of the streams funding the review's programmes, whole, as the budgets
+    page and the API show them (grants.selectors.stream_budgets): a stream is one year's budget."""
     ids = {details[s.programme_id]["funding_stream_id"] for s in sections}
-    streams = {s.pk: s for s in FundingStream.objects.filter(pk__in=ids)}
-    grouped: dict[int, list[ProgrammeSection]] = defaultdict(list)
-    for s in sections:
-        grouped[details[s.programme_id]["funding_stream_id"]].append(s)
+    streams = list(FundingStream.objects.filter(pk__in=ids).annotate(programme_count=Count("programmes")))
+    figures = stream_budgets(streams)
     lines = [
         BudgetLine(
-            name=streams[sid].name,
-            financial_year=streams[sid].financial_year,
-            programmes=len(members),
-            awarded=sum((m.award for m in members), Decimal("0")),
-            spent=sum((m.spent for m in members), Decimal("0")),
-            budget=streams[sid].budget,
+            name=stream.name,
+            financial_year=stream.financial_year,
+            programmes=stream.programme_count,
+            awarded=figures[stream.pk].awarded,
+            spent=figures[stream.pk].spent,
+            budget=figures[stream.pk].budget,
         )
-        for sid, members in grouped.items()
+        for stream in streams
     ]
     return sorted(lines, key=lambda line: (-line.awarded, line.name))
+
+
+def _rounds(scope: Scope) -> list[RoundLine]:
+    """The scope's round, or the rounds whose period overlaps the scope's, with their progress
+    (commissioning.selectors.round_progress: the same counts as the round's page)."""
+    if scope.review_round is not None:
+        rounds = [scope.review_round]
+    else:
+        rounds = list(
+            ReviewRound.objects.filter(first_year__lte=scope.last_year, last_year__gte=scope.first_year)
+            .prefetch_related("funding_streams", "priorities")
+            .order_by("first_year", "name")
+        )
+    lines = []
+    for review_round in rounds:
+        progress = selectors.round_progress(review_round)
+        lines.append(
+            RoundLine(
+                review_round.name,
+                review_round.get_status_display(),
+                progress.programmes,
+                progress.unscored,
+                progress.undecided,
+            )
+        )
+    return lines
+
+
+def _draft_reasons(scope: Scope, rounds: list[RoundLine], flag_counts: dict[str, int]) -> list[str]:
+    """Why the review is a DRAFT: its round is not closed, or returns are missing for quarters
+    that have ended. None: the figures are final."""
+    reasons = []
+    if scope.review_round is not None and not scope.review_round.is_closed:
+        reasons.append(f"the review round is {scope.review_round.get_status_display().lower()}, not closed")
+    missing = flag_counts.get("missing_returns", 0)
+    if missing:
+        reasons.append(
+            f"{missing:,} programme{'s' if missing != 1 else ''} "
+            f"{'have' if missing != 1 else 'has'} returns missing for quarters that have ended"
+        )
+    return reasons
 
 
 def _priority_lines(sections: list[ProgrammeSection]) -> list[BudgetLine]:

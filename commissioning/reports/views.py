@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning.models import ReportJob, ReviewRound
 from commissioning.permissions import Action, require
 from commissioning.reports import services as report_services
-from commissioning.reports.selectors import job_get_visible, resolve_scope
+from commissioning.reports.selectors import funding_review, job_get_visible, resolve_scope
 from core.errors import DomainError
 from core.http import refusals_as_pages
 from grants.models import FundingStream
+from grants.selectors import stream_budgets
 from outcomes.periods import year_labels
 
 
@@ -54,7 +56,7 @@ def stream_page(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.FUNDING_REVIEW_GENERATE)
     scope = _scope("stream", pk)
     programmes = scope.programmes().select_related("provider")
-    awarded = programmes.aggregate(total=Sum("award_amount"))["total"] or 0
+    line = stream_budgets([scope.stream])[scope.stream.pk]  # as the budgets page and the API
     return render(
         request,
         "commissioning/reports/scope.html",
@@ -62,9 +64,10 @@ def stream_page(request: HttpRequest, pk: int) -> HttpResponse:
             "scope": scope,
             "stream": scope.stream,
             "programmes": programmes,
-            "awarded": awarded,
-            "left": scope.stream.budget - awarded,
+            "awarded": line.awarded,
+            "left": line.available,
             "jobs": _recent_jobs(request.user, scope),
+            "review_url": review_url(scope),
         },
     )
 
@@ -84,6 +87,29 @@ def year_page(request: HttpRequest, year: str) -> HttpResponse:
             "awarded": programmes.aggregate(total=Sum("award_amount"))["total"] or 0,
             "streams": FundingStream.objects.filter(financial_year=scope.key).order_by("name"),
             "jobs": _recent_jobs(request.user, scope),
+            "review_url": review_url(scope),
+        },
+    )
+
+
+@login_required
+@refusals_as_pages
+def review_page(
+    request: HttpRequest, kind: str, pk: int | None = None, year: str | None = None
+) -> HttpResponse:
+    """The funding review as a web page: the PDF's figures from the same FundingReview, for
+    reading on screen and with a screen reader."""
+    require(request.user, Action.FUNDING_REVIEW_GENERATE)
+    scope = _scope(kind, year if kind == "year" else pk)
+    review = funding_review(scope, user=request.user)
+    return render(
+        request,
+        "commissioning/reports/review.html",
+        {
+            "scope": scope,
+            "review": review,
+            "programmes": sorted(review.programmes, key=lambda p: p.rank),
+            "csv_url": reverse(f"{kind}-funding-review-figures", args=[_address_key(scope)]) + "?format=csv",
         },
     )
 
@@ -134,6 +160,15 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
+
+
+def review_url(scope) -> str:
+    """The address of the scope's funding review as a web page."""
+    return reverse(f"funding-reviews:{scope.kind}-review", args=[_address_key(scope)])
+
+
+def _address_key(scope) -> str:
+    return scope.key.replace("/", "-")  # a year is written 2009-10 in addresses
 
 
 def _recent_jobs(user, scope=None):

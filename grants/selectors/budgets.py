@@ -1,4 +1,6 @@
-"""Reads of funding stream budgets: awarded, spent and paid per stream, with its programmes."""
+"""Reads of funding stream budgets: each stream's budget, awarded, available, spent and spend
+returned, with its programmes. One selector per figure, used by the budgets pages, the API and
+the PDF funding review alike; docs/figures.md defines each."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,12 +21,20 @@ STREAM_NOT_FOUND = "There is no funding stream with that number."
 
 @dataclass(frozen=True)
 class BudgetLine:
-    """One funding stream's figures, in pounds."""
+    """One funding stream's figures, in pounds (docs/figures.md):
+
+    budget          the stream's budget for its financial year
+    awarded         awards of its programmes that are not decommissioned
+    available       budget − awarded (negative when over-committed)
+    spent           payments made to its programmes, net of reversals
+    spend_returned  spend its providers returned on outcome returns (submitted or verified; a
+                    programme-quarter counts once), which value for money reads as cost
+    """
 
     budget: Decimal
     awarded: Decimal
     spent: Decimal
-    paid: Decimal
+    spend_returned: Decimal
 
     @property
     def available(self) -> Decimal:
@@ -50,7 +60,7 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def spend_by_programme(programme_ids) -> dict[int, Decimal]:
-    """Spend returned per programme, from the yearly totals the database keeps (grants.totals:
+    """Spend returned per programme (all years), from the yearly totals the database keeps (grants.totals:
     each quarter once at its largest figure, queried returns left out): one query."""
     rows = (
         ProgrammeYearSpend.objects.filter(programme_id__in=programme_ids, counted_spend__isnull=False)
@@ -63,8 +73,8 @@ def spend_by_programme(programme_ids) -> dict[int, Decimal]:
 
 
 def paid_by_programme(programme_ids) -> dict[int, Decimal]:
-    """Net paid per programme: a reversal's amount is negative, so SUM(amount) leaves out
-    reversed payments (here and in payment_schedules)."""
+    """Spent per programme: the payments made, net (docs/figures.md): a reversal's amount is
+    negative, so SUM(amount) leaves out reversed payments (here and in payment_schedules)."""
     rows = (
         Payment.objects.filter(programme_id__in=programme_ids)
         .order_by()
@@ -76,8 +86,8 @@ def paid_by_programme(programme_ids) -> dict[int, Decimal]:
 
 
 def stream_budgets(streams) -> dict[int, BudgetLine]:
-    """Each stream's budget line (budget, awarded, spent, paid), in three queries for any number
-    of streams."""
+    """Each stream's budget line (budget, awarded, available, spent, spend returned), in three
+    queries for any number of streams."""
     streams = list(streams)
     programmes = Programme.objects.filter(funding_stream__in=[s.pk for s in streams]).only(
         "pk", "funding_stream_id", "award_amount", "status"
@@ -102,13 +112,13 @@ def stream_budget(stream) -> tuple[BudgetLine, list[dict]]:
 
 def _with_figures(programmes: list[Programme]) -> list[dict]:
     ids = [p.pk for p in programmes]
-    spent, paid = spend_by_programme(ids), paid_by_programme(ids)
+    returned, paid = spend_by_programme(ids), paid_by_programme(ids)
     return [
         {
             "programme": p,
             "counted": p.counts_against_budget,
-            "spent": spent.get(p.pk, Decimal("0")),
-            "paid": paid.get(p.pk, Decimal("0")),
+            "spent": paid.get(p.pk, Decimal("0")),
+            "spend_returned": returned.get(p.pk, Decimal("0")),
         }
         for p in programmes
     ]
@@ -119,7 +129,7 @@ def _budget_line(budget: Decimal, rows: list[dict]) -> BudgetLine:
         budget=budget,
         awarded=sum((r["programme"].award_amount for r in rows if r["counted"]), Decimal("0")),
         spent=sum((r["spent"] for r in rows), Decimal("0")),
-        paid=sum((r["paid"] for r in rows), Decimal("0")),
+        spend_returned=sum((r["spend_returned"] for r in rows), Decimal("0")),
     )
 
 

@@ -7,11 +7,11 @@ The rules (docs/budgets-and-payments.md says the same for people):
 - **Awarded** is the sum of the awards of the stream's programmes that are not decommissioned;
   an award that would take it past the budget is refused (check_stream_capacity).
 - **Available** is budget − awarded.
-- **Spent** is the spend returned on the stream's programmes' outcome returns, submitted or
-  verified (a queried return's spend waits until it is corrected); a programme-quarter's spend
+- **Spent** is the payments made to the stream's programmes, net of reversals.
+- **Spend returned** is the spend returned on the stream's programmes' outcome returns, submitted
+  or verified (a queried return's spend waits until it is corrected); a programme-quarter's spend
   counts once, at the largest figure on its returns, as in the value-for-money engine.
   Decommissioned programmes' spend still counts: the money was spent.
-- **Paid** is what finance officers recorded as paid (payments by results).
 - % spent is spent ÷ budget."""
 
 from decimal import Decimal

@@ -18,6 +18,7 @@ from grants.models import FundingStream, Payment, Programme
 from grants.permissions import Action, has_permission, require
 
 ZERO = Decimal("0")
+BUDGET_AMOUNTS = ("budget", "awarded", "spent", "spend_returned")
 
 
 # --- budgets ----------------------------------------------------------------------------------
@@ -37,10 +38,10 @@ def budgets(request: HttpRequest) -> HttpResponse:
     streams = list(streams)
     lines = selectors.stream_budgets(streams)
     rows = [{"stream": s, "line": lines[s.pk]} for s in streams]
-    totals = {
-        key: sum((getattr(r["line"], key) for r in rows), ZERO)
-        for key in ("budget", "awarded", "available", "spent", "paid")
-    }
+    total = selectors.BudgetLine(
+        **{key: sum((getattr(r["line"], key) for r in rows), ZERO) for key in BUDGET_AMOUNTS}
+    )
+    totals = {key: getattr(total, key) for key in (*BUDGET_AMOUNTS, "available", "percent_spent")}
     return render(
         request,
         "grants/finance/budgets.html",

@@ -35,9 +35,9 @@ def test_funding_streams_carry_budget_figures_for_staff(api, finance, provider, 
         "budget": "1000000.00",
         "awarded": "60000.00",  # the decommissioned programme's award is not counted
         "available": "940000.00",
-        "spent": "21000.00",
-        "paid": "0.00",
-        "percent_spent": "2.1",
+        "spent": "0.00",  # payments made: none yet
+        "spend_returned": "21000.00",
+        "percent_spent": "0.0",
         "percent_awarded": "6.0",
         "over_committed": False,
     }
@@ -48,11 +48,11 @@ def test_funding_streams_carry_budget_figures_for_staff(api, finance, provider, 
 def test_stream_budget_endpoint_lists_programmes(api, commissioner, provider, pbr_q2_submitted):
     url = f"/api/funding-streams/{pbr_q2_submitted.funding_stream_id}/budget/"
     body = api(commissioner).get(url).json()
-    assert body["figures"]["spent"] == "21000.00"
+    assert body["figures"]["spend_returned"] == "21000.00" and body["figures"]["spent"] == "0.00"
     assert body["programmes"] == [
         {"id": pbr_q2_submitted.pk, "reference": "SSP-PBR1", "title": pbr_q2_submitted.title,
          "provider": pbr_q2_submitted.provider_id, "provider_name": "St Giles Trust", "status": "active", "commissioning_model": "pbr",
-         "award_amount": "60000.00", "counted": True, "spent": "21000.00", "paid": "0.00"}
+         "award_amount": "60000.00", "counted": True, "spent": "0.00", "spend_returned": "21000.00"}
     ]  # fmt: skip
     assert api(provider).get(url).status_code == 403
     assert api(commissioner).get("/api/funding-streams/99999/budget/").status_code == 404
@@ -65,7 +65,7 @@ def test_queried_spend_waits_and_a_quarter_counts_once(api, finance, pbr_q2_subm
     )  # same quarter's spend
     OutcomeReturn.objects.filter(quarter=2).update(status=OutcomeReturn.Status.QUERIED, query_reason="?")
     [row] = api(finance).get("/api/funding-streams/").json()["results"]
-    assert row["figures"]["spent"] == "12000.00"
+    assert row["figures"]["spend_returned"] == "12000.00"
 
 
 def test_stream_list_queries_do_not_grow(api, finance, pbr_q2_submitted, django_assert_max_num_queries):

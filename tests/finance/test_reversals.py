@@ -55,9 +55,9 @@ def test_reversal_nets_out_of_paid_outstanding_and_budgets(pbr, finance):
     assert after.outstanding == after.due_to_date - D("1000.00")
     assert selectors.paid_by_programme([pbr.pk]) == {pbr.pk: D("1000.00")}
     stream = pbr.funding_stream
-    assert selectors.stream_budgets([stream])[stream.pk].paid == D("1000.00")
+    assert selectors.stream_budgets([stream])[stream.pk].spent == D("1000.00")  # spent = payments made
     [row] = selectors.stream_programmes(stream)
-    assert row["paid"] == D("1000.00")
+    assert row["spent"] == D("1000.00")
 
 
 def test_quarter_is_payable_again_and_the_reference_reusable(pbr, finance):

@@ -16,6 +16,7 @@ from commissioning.reports.pdf.flowables import (
     MUTED,
     RULE,
     ZEBRA,
+    wrap_text,
 )
 from commissioning.reports.pdf.fonts import BOLD, REGULAR
 from commissioning.reports.pdf.layout import WIDTH
@@ -46,7 +47,8 @@ def band_chart(r: FundingReview) -> Drawing:
 
 def budget_chart(r: FundingReview) -> Drawing:
     streams = r.streams[:10]
-    height = 40 + 26 * max(len(streams), 1)
+    names = [_label(s.name) for s in streams]
+    height = 40 + max(26, _label_height(names)) * max(len(streams), 1)
     drawing = Drawing(WIDTH, height + 20)
     drawing.add(
         _chart_title(
@@ -61,7 +63,7 @@ def budget_chart(r: FundingReview) -> Drawing:
         [float(s.awarded) for s in streams],
         [float(s.spent) for s in streams],
     ]
-    chart.categoryAxis.categoryNames = [_short(s.name, 34) for s in streams]
+    chart.categoryAxis.categoryNames = names
     for i, colour in enumerate([ACCENT_LIGHT, ACCENT, GOOD]):
         chart.bars[i].fillColor = colour
         chart.bars[i].strokeColor = ACCENT if i == 0 else None
@@ -75,12 +77,13 @@ def budget_chart(r: FundingReview) -> Drawing:
 
 def priority_chart(r: FundingReview) -> Drawing:
     priorities = r.priorities[:10]
-    height = 40 + 20 * max(len(priorities), 1)
+    names = [_label(p.name) for p in priorities]
+    height = 40 + max(20, _label_height(names)) * max(len(priorities), 1)
     drawing = Drawing(WIDTH, height + 20)
     drawing.add(_chart_title(height + 8, "Awarded and spent by primary priority (£)"))
     chart = _hbar(len(priorities), height - 30, 150, WIDTH - 250)
     chart.data = [[float(p.awarded) for p in priorities], [float(p.spent) for p in priorities]]
-    chart.categoryAxis.categoryNames = [_short(p.name, 34) for p in priorities]
+    chart.categoryAxis.categoryNames = names
     chart.bars[0].fillColor, chart.bars[1].fillColor = ACCENT, GOOD
     chart.valueAxis.labelTextFormat = _axis_money
     drawing.add(chart)
@@ -103,6 +106,8 @@ def _hbar(categories: int, height: float, x: float, width: float) -> HorizontalB
     chart.categoryAxis.labels.fillColor = INK
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.labels.leading = 9
+    chart.categoryAxis.labels.textAnchor = "end"
     chart.categoryAxis.strokeColor = RULE
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
@@ -130,8 +135,6 @@ def _legend(x: float, y: float, items) -> Legend:
 # Formatting --------------------------------------------------------------------------------------
 
 
-
-
 def _axis_money(value: float) -> str:
     if value >= 1_000_000:
         return f"{value / 1_000_000:,.1f}m"
@@ -140,5 +143,14 @@ def _axis_money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+LABEL_WIDTH = 140.0
+
+
+def _label(text: str) -> str:
+    """A category's name wrapped onto as many lines as it needs beside the chart (never cut off)."""
+    return "\n".join(wrap_text(text, LABEL_WIDTH, REGULAR, 7.5))
+
+
+def _label_height(names: list[str]) -> float:
+    """Room per category for its tallest wrapped name (9pt a line at 7.5pt), plus a gap."""
+    return 9 * max((name.count("\n") + 1 for name in names), default=1) + 6

@@ -11,6 +11,7 @@ and still splits across pages with the header row repeated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
@@ -105,9 +106,10 @@ class Bar:
 
 
 class Grid(Flowable):
-    """A table of plain strings with fixed row height: header row (repeated when the table
-    splits across pages), zebra rows, right-aligned figures, optional bold total rows and
-    bullet-bar cells."""
+    """A table of plain strings: header row (repeated when the table splits across pages), zebra
+    rows, right-aligned figures, optional bold total rows and bullet-bar cells. Text in left-aligned
+    columns wraps onto as many lines as it needs (nothing is cut off); a row is as tall as its
+    tallest cell, and row_height at least."""
 
     def __init__(
         self,
@@ -122,6 +124,7 @@ class Grid(Flowable):
         tone: dict[int, object] | None = None,
         min_rows: int = 2,
         caption: str = "",
+        _laid_out: tuple[list, list] | None = None,
     ):
         super().__init__()
         self.header, self.rows, self.widths, self.align = header, rows, widths, align
@@ -129,16 +132,51 @@ class Grid(Flowable):
         self.size, self.row_height, self.bold_rows = size, row_height, bold_rows
         self.tone = tone or {}
         self.min_rows = min_rows
+        self.line_height = size * 1.2
         self.caption_height = row_height + 1 if caption else 0
-        self.header_height = (row_height + 2 if header else 0) + self.caption_height
+        self._header_lines = [
+            wrap_text(text, widths[i] - 6, BOLD, size - 0.5) for i, text in enumerate(header)
+        ]
+        header_lines = max((len(lines) for lines in self._header_lines), default=1)
+        self.header_height = (self._height(header_lines) + 2 if header else 0) + self.caption_height
+        if _laid_out is not None:  # the part of a table already laid out, after a split
+            self._cells, self._heights = _laid_out
+            return
+        self._cells = [
+            [
+                value
+                if isinstance(value, Bar)
+                else self._lines(value, i, BOLD if r in bold_rows else REGULAR, size)
+                for i, value in enumerate(row)
+            ]
+            for r, row in enumerate(rows)
+        ]
+        self._heights = [
+            self._height(max((len(c) for c in cells if not isinstance(c, Bar)), default=1))
+            for cells in self._cells
+        ]
+
+    def _lines(self, text, column: int, font: str, size: float) -> list[str]:
+        text = "" if text is None else str(text)
+        if self.align[column] != "l" or not text:
+            return [text]
+        return wrap_text(text, self.widths[column] - 6, font, size)
+
+    def _height(self, lines: int) -> float:
+        return max(self.row_height, self.row_height + (lines - 1) * self.line_height)
 
     def wrap(self, avail_width, avail_height):
         self.width = sum(self.widths)
-        self.height = self.header_height + self.row_height * len(self.rows)
+        self.height = self.header_height + sum(self._heights)
         return self.width, self.height
 
     def split(self, avail_width, avail_height):
-        fit = int((avail_height - self.header_height) // self.row_height)
+        room, fit = avail_height - self.header_height, 0
+        for height in self._heights:
+            if room < height:
+                break
+            room -= height
+            fit += 1
         if fit < min(self.min_rows, len(self.rows)) or fit >= len(self.rows):
             return []
         first, rest = self.rows[:fit], self.rows[fit:]
@@ -158,6 +196,7 @@ class Grid(Flowable):
                 bold_rows=bold_first,
                 tone=tone_first,
                 caption=self.caption,
+                _laid_out=(self._cells[:fit], self._heights[:fit]),
                 **kwargs,
             ),
             Grid(
@@ -168,15 +207,16 @@ class Grid(Flowable):
                 bold_rows=bold_rest,
                 tone=tone_rest,
                 caption=later,
+                _laid_out=(self._cells[fit:], self._heights[fit:]),
                 **kwargs,
             ),
         ]
 
     def draw(self):
         canv, pen = self.canv, Pen.of(self.canv)
-        size, rh, pad = self.size, self.row_height, 3.0
+        size, pad = self.size, 3.0
         lefts = [sum(self.widths[:i]) for i in range(len(self.widths))]
-        baseline = (rh - size * 0.72) / 2
+        first_baseline = (self.row_height - size * 0.72) / 2  # from a row's top, one line's offset
         y = self.height
         if self.caption:
             y -= self.caption_height
@@ -188,40 +228,49 @@ class Grid(Flowable):
             canv.setFillColor(ACCENT)
             canv.rect(0, y, self.width, hh, stroke=0, fill=1)
             pen.fill(WHITE)
-            for i, text in enumerate(self.header):
-                self._cell(pen, text, lefts[i], y + (hh - size * 0.72) / 2, i, BOLD, pad, size - 0.5)
+            header_baseline = y + hh - first_baseline - size * 0.72
+            for i, lines in enumerate(self._header_lines):
+                self._lines_at(pen, lines, lefts[i], header_baseline, i, BOLD, pad, size - 0.5)
+        tops, top = [], y
+        for height in self._heights:
+            tops.append(top)
+            top -= height
         canv.setFillColor(ZEBRA)
         for r in range(1, len(self.rows), 2):
-            canv.rect(0, y - rh * (r + 1), self.width, rh, stroke=0, fill=1)
+            canv.rect(0, tops[r] - self._heights[r], self.width, self._heights[r], stroke=0, fill=1)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
-        canv.line(0, y - rh * len(self.rows), self.width, y - rh * len(self.rows))
+        canv.line(0, top, self.width, top)
         current = None
-        for r, row in enumerate(self.rows):
-            top = y - rh * r
-            bottom = top - rh
+        for r, cells in enumerate(self._cells):
+            row_top, height = tops[r], self._heights[r]
             font = BOLD if r in self.bold_rows else REGULAR
             if r in self.bold_rows:
                 canv.setStrokeColor(INK)
                 canv.setLineWidth(0.6)
-                canv.line(0, top, self.width, top)
+                canv.line(0, row_top, self.width, row_top)
             colour = self.tone.get(r, INK)
-            for i, value in enumerate(row):
+            baseline = row_top - self.row_height + (self.row_height - size * 0.72) / 2
+            for i, value in enumerate(cells):
                 if isinstance(value, Bar):
-                    self._bar(value, lefts[i] + pad, bottom + 3, self.widths[i] - 2 * pad, rh - 6)
+                    bar_top = row_top - (height - self.row_height) / 2
+                    self._bar(value, lefts[i] + pad, bar_top - self.row_height + 3, self.widths[i] - 2 * pad,
+                              self.row_height - 6)  # fmt: skip
                     current = None
                     continue
                 if current is not colour:
                     pen.fill(colour)
                     current = colour
-                self._cell(pen, value, lefts[i], bottom + baseline, i, font, pad)
+                self._lines_at(pen, value, lefts[i], baseline, i, font, pad)
+
+    def _lines_at(self, pen, lines, left, y, column, font, pad, size=None):
+        for n, text in enumerate(lines):
+            self._cell(pen, text, left, y - n * self.line_height, column, font, pad, size)
 
     def _cell(self, pen, text, left, y, column, font, pad, size=None):
         if not text:
             return
         size = size or self.size
-        width = self.widths[column] - 2 * pad
-        text = pen.fit(str(text), width, font, size)
         if self.align[column] == "r":
             pen.text(left + self.widths[column] - pad, y, text, font=font, size=size, align="right")
         elif self.align[column] == "c":
@@ -261,35 +310,35 @@ class KeyValues(Flowable):
         return self.width, self.height
 
     def _layout(self):
-        self._cells = []  # (column, row, label, lines)
-        row, column = 0, 0
+        """Cells as (column, first line, label, lines): every value wraps (nothing is cut off);
+        a row of two pairs is as tall as the taller; a wide pair has the row to itself."""
+        self._cells = []
+        row, column, row_lines = 0, 0, 1
         for label, value, wide in self.pairs:
             if wide and column == 1:
-                row, column = row + 1, 0
+                row, column, row_lines = row + row_lines, 0, 1
             column_width = self.columns[1] if column == 0 else self.avail - self.columns[1]
             value_width = (self.avail if wide else column_width) - self.label_width - 6
             # One paragraph: a value's own line breaks are spaces here.
-            lines = _wrap(value.replace("\n", " "), value_width, BOLD, self.size) if wide else [value]
-            self._cells.append((column, row, label, lines, value_width))
-            if wide:
-                row, column = row + len(lines), 0
-            elif column == 0:
-                column = 1
+            lines = wrap_text(value.replace("\n", " "), value_width, BOLD, self.size)
+            self._cells.append((column, row, label, lines))
+            row_lines = max(row_lines, len(lines))
+            if wide or column == 1:
+                row, column, row_lines = row + row_lines, 0, 1
             else:
-                row, column = row + 1, 0
-        self._rows = row + (1 if column == 1 else 0)
+                column = 1
+        self._rows = row + (row_lines if column == 1 else 0)
 
     def draw(self):
         pen = Pen.of(self.canv)
-        for column, row, label, lines, value_width in self._cells:
+        for column, row, label, lines in self._cells:
             x = self.columns[column]
             y = self.height - (row + 1) * self.line + 3
             pen.fill(MUTED)
             pen.text(x, y, label, font=REGULAR, size=self.size - 0.5)
             pen.fill(INK)
             for i, line in enumerate(lines):
-                text = pen.fit(line, value_width, BOLD, self.size)
-                pen.text(x + self.label_width, y - i * self.line, text, font=BOLD, size=self.size)
+                pen.text(x + self.label_width, y - i * self.line, line, font=BOLD, size=self.size)
 
 
 class Tiles(Flowable):
@@ -348,7 +397,10 @@ class Heading(Flowable):
 
     def wrap(self, avail_width, avail_height):
         self.width = self.avail
-        self.height = self.size * 1.6 + (6 if self.level == 0 else 4)
+        right_width = pdfmetrics.stringWidth(self.right, REGULAR, 8) + 10 if self.right else 0
+        self.lines = wrap_text(self.text, self.width - right_width, BOLD, self.size)
+        self.leading = self.size * 1.25
+        self.height = self.size * 1.6 + (6 if self.level == 0 else 4) + (len(self.lines) - 1) * self.leading
         return self.width, self.height
 
     def getSpaceBefore(self):
@@ -363,15 +415,14 @@ class Heading(Flowable):
         canv.addOutlineEntry(self.text, self.key, level=self.level, closed=self.level == 0)
         pages = canv.__dict__.setdefault("_yardstick_pages", {})
         pages[self.key] = canv.getPageNumber()
-        y = 6 if self.level == 0 else 4
+        y = (6 if self.level == 0 else 4) + 2
+        top = y + (len(self.lines) - 1) * self.leading
         pen.fill(ACCENT)
-        right_width = pen.width(self.right, REGULAR, 8) + 10 if self.right else 0
-        pen.text(
-            0, y + 2, pen.fit(self.text, self.width - right_width, BOLD, self.size), font=BOLD, size=self.size
-        )
+        for i, line in enumerate(self.lines):
+            pen.text(0, top - i * self.leading, line, font=BOLD, size=self.size)
         if self.right:
             pen.fill(MUTED)
-            pen.text(self.width, y + 2, self.right, size=8, align="right")
+            pen.text(self.width, top, self.right, size=8, align="right")
         canv.setStrokeColor(ACCENT if self.level == 0 else RULE)
         canv.setLineWidth(1.2 if self.level == 0 else 0.5)
         canv.line(0, 0, self.width, 0)
@@ -410,53 +461,93 @@ class Note(Flowable):
             )
 
 
-def _wrap(text: str, width: float, font: str, size: float) -> list[str]:
-    """Greedy word wrap into lines no wider than width (measured before any canvas exists)."""
+def wrap_text(text: str, width: float, font: str, size: float) -> list[str]:
+    """Greedy word wrap into lines no wider than width (measured before any canvas exists); a
+    word wider than a line on its own is broken across lines, so nothing is cut off. Cached: a
+    review repeats its providers', streams' and measures' names hundreds of times."""
+    return list(_wrapped(text, round(width, 2), font, size))
+
+
+@lru_cache(maxsize=32768)
+def _wrapped(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
+    if pdfmetrics.stringWidth(text, font, size) <= width and "\n" not in text:
+        return (text,)
     out = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}" if line else word
-            if line and pdfmetrics.stringWidth(candidate, font, size) > width:
-                out.append(line)
-                line = word
-            else:
+            if pdfmetrics.stringWidth(candidate, font, size) <= width:
                 line = candidate
+                continue
+            if line:
+                out.append(line)
+            line = word
+            while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+                cut = _longest_prefix(line, width, font, size)
+                out.append(line[:cut])
+                line = line[cut:]
         out.append(line)
-    return out
+    return tuple(out)
+
+
+def _longest_prefix(word: str, width: float, font: str, size: float) -> int:
+    low, high = 1, len(word)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(word[:mid], font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+_wrap = wrap_text
 
 
 class ContentsPage(Flowable):
-    """One page of the table of contents. Titles, dot leaders and links are drawn at once; the
-    page numbers are a form XObject that ReviewCanvas fills in when the document is saved, so the
-    document is laid out once (no second pass) however long it is."""
+    """One page of the table of contents. Titles (wrapped, never cut off), dot leaders and links
+    are drawn at once; the page numbers are a form XObject that ReviewCanvas fills in when the
+    document is saved, so the document is laid out once (no second pass) however long it is."""
+
+    NUMBER_ROOM = 60.0
 
     def __init__(self, entries: list[tuple[int, str, str]], index: int, width: float, line=14.0):
         super().__init__()
         self.entries, self.index, self.avail, self.line = entries, index, width, line
+        self.wrapped = [(level, self.lines_for(level, text, width), key) for level, text, key in entries]
+
+    @classmethod
+    def lines_for(cls, level: int, text: str, width: float) -> list[str]:
+        indent = 0 if level == 0 else 14
+        font, size = (BOLD, 9.5) if level == 0 else (REGULAR, 8.5)
+        return wrap_text(text, width - indent - cls.NUMBER_ROOM, font, size)
 
     def wrap(self, avail_width, avail_height):
-        self.width, self.height = self.avail, len(self.entries) * self.line
+        self.width = self.avail
+        self.height = sum(len(lines) for _, lines, _ in self.wrapped) * self.line
         return self.width, self.height
 
     def draw(self):
         canv, pen = self.canv, Pen.of(self.canv)
-        numbers = []
-        for i, (level, text, key) in enumerate(self.entries):
-            y = self.height - (i + 1) * self.line + 4
+        numbers, row = [], 0
+        for level, lines, key in self.wrapped:
             indent = 0 if level == 0 else 14
             font, size = (BOLD, 9.5) if level == 0 else (REGULAR, 8.5)
             pen.fill(INK)
-            title = pen.fit(text, self.width - indent - 60, font, size)
-            pen.text(indent, y, title, font=font, size=size)
-            end = indent + pen.width(title, font, size) + 4
+            first_y = self.height - (row + 1) * self.line + 4
+            for i, line in enumerate(lines):
+                pen.text(indent, first_y - i * self.line, line, font=font, size=size)
+            y = first_y - (len(lines) - 1) * self.line
+            end = indent + pen.width(lines[-1], font, size) + 4
             canv.setStrokeColor(RULE)
             canv.setLineWidth(0.6)
             canv.setDash(0.6, 2.4)
             canv.line(end, y, self.width - 34, y)
             canv.setDash()
-            canv.linkRect("", key, (0, y - 3, self.width, y + size), relative=1, thickness=0)
+            canv.linkRect("", key, (0, y - 3, self.width, first_y + size), relative=1, thickness=0)
             numbers.append((y, key, font, size))
+            row += len(lines)
         canv.__dict__.setdefault("_yardstick_contents", []).append((self.form_name, self.width, numbers))
         canv.doForm(self.form_name)
 
@@ -470,6 +561,11 @@ class ReviewCanvas(Canvas):
     numbers and the total page count in every footer."""
 
     PAGE_COUNT_FORM = "YardstickPageCount"
+
+    def __init__(self, *args, **kwargs):
+        # Every page starts in our (embedded) font, not Helvetica, which would be named unembedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
+        super().__init__(*args, **kwargs)
 
     def save(self):
         if len(self._code):

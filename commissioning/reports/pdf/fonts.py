@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import reportlab
+from reportlab.graphics.renderbase import STATE_DEFAULTS
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -29,6 +30,9 @@ def register() -> str:
     for name, path in files.items():
         pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    # Charts start each drawing in reportlab's default font (Times-Roman, one of the 14 standard
+    # fonts, which a PDF names but never embeds): start them in ours, so every font is embedded.
+    STATE_DEFAULTS["fontName"] = REGULAR
     return family
 
 

@@ -35,6 +35,7 @@ from commissioning.reports.pdf.flowables import (
 )
 from commissioning.reports.pdf.fonts import BOLD, REGULAR
 from commissioning.reports.pdf.layout import WIDTH
+from commissioning.reports.tables import percent_of
 from commissioning.vfm import flag_label
 from core.formatting import gbp, long_date, percent, short_date
 
@@ -45,24 +46,25 @@ def summary(r: FundingReview) -> list[Flowable]:
     counted = "verified and submitted returns" if r.include_submitted else "verified returns"
     intro = (
         f"This review covers {r.programme_count:,} programme{'s' if r.programme_count != 1 else ''} in the "
-        f"{SCOPE_NOUN[r.scope_kind]} {r.scope_label.split(': ', 1)[-1]}, over the financial "
-        f"year{'s' if len(r.financial_years) > 1 else ''} {r.period_label}. Spend and outcomes are taken "
-        f"from providers' {counted} as at {long_date(r.generated_at)}. Value for money is computed by "
+        f"{SCOPE_NOUN[r.scope_kind]} {r.scope_label.split(': ', 1)[-1]}, over the {years_phrase(r)}. "
+        f"Spend returned and outcomes are taken from providers' {counted} as at "
+        f"{long_date(r.generated_at)}; spent is the payments made. Value for money is computed by "
         "Yardstick's engine, set out in the appendix, with the unit costs and sources used."
     )
-    estimated = r.total_cost - r.total_spent
+    estimated = r.total_cost - r.total_spend_returned
     spent_share = percent(float(r.total_spent / r.total_awarded)) if r.total_awarded else "–"
     tiles = [
         ("Total awarded", gbp(r.total_awarded), f"{r.programme_count:,} programmes"),
-        ("Spend returned", gbp(r.total_spent), f"{spent_share} of the amount awarded"),
+        ("Spent (payments made)", gbp(r.total_spent), f"{spent_share} of the amount awarded"),
+        ("Spend returned", gbp(r.total_spend_returned), f"by providers, {r.period_label}"),
         ("Outcomes achieved", _number(r.outcomes_achieved), "all measures, counted returns"),
-        ("Portfolio benefit-cost ratio", ratio(r.portfolio_bcr), "total benefit ÷ total cost"),
         (
             "Cost (value for money)",
             gbp(r.total_cost),
             f"incl. {gbp(estimated)} estimated" if estimated > 0 else "all from spend returned",
         ),
         ("Benefit", gbp(r.total_benefit), "net of adjustments (appendix)"),
+        ("Portfolio benefit-cost ratio", ratio(r.portfolio_bcr), "total benefit ÷ total cost"),
         ("BCR below 1", f"{r.flag_counts.get('bcr_below_1', 0):,}", "programmes, poor value"),
         ("Missing returns", f"{r.flag_counts.get('missing_returns', 0):,}", "programmes, ended quarters"),
     ]
@@ -87,8 +89,9 @@ def summary(r: FundingReview) -> list[Flowable]:
         + (
             f" Decisions are recorded for {decided:,} of {r.programme_count:,} programmes."
             if r.scope_kind == "round"
-            else " Decisions are recorded in review rounds, not shown for this scope."
-        ),
+            else " Scores and decisions are recorded in review rounds, not shown for this scope."
+        )
+,
         WIDTH - 275,
         size=8.5,
         colour=INK,
@@ -101,9 +104,23 @@ def summary(r: FundingReview) -> list[Flowable]:
         Tiles(tiles, WIDTH),
         Spacer(1, 14),
         SideBySide(decisions, watch, WIDTH, 260, gap=15),
+        *_round_progress(r),
         Spacer(1, 16),
         charts.band_chart(r),
     ]
+
+
+def _round_progress(r: FundingReview) -> list[Flowable]:
+    """Each round's "not yet scored" and "without a decision", as the round's page counts them."""
+    if not r.rounds:
+        return []
+    text = " ".join(
+        f"{'The round' if r.scope_kind == 'round' else 'Review round ' + line.name} "
+        f"({line.status.lower()}): {line.unscored:,} of {line.programmes:,} programmes not yet "
+        f"scored, {line.undecided:,} without a decision."
+        for line in r.rounds
+    )
+    return [Spacer(1, 6), Note(text, WIDTH, size=8.5, colour=INK, space_before=6)]
 
 
 def nothing_to_review(r: FundingReview) -> list[Flowable]:
@@ -117,44 +134,29 @@ def nothing_to_review(r: FundingReview) -> list[Flowable]:
 
 
 def years_phrase(r: FundingReview) -> str:
-    noun = "financial years" if len(r.financial_years) > 1 else "financial year"
-    return f"{noun} {r.period_label}"
+    return r.years_phrase
 
 
 def budget(r: FundingReview) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 8)]
-    rows, totals = [], [Decimal(0), Decimal(0), Decimal(0)]
-    for s in r.streams:
-        rows.append(
-            [
-                s.name,
-                s.financial_year,
-                f"{s.programmes:,}",
-                gbp(s.budget),
-                gbp(s.awarded),
-                gbp(s.spent),
-                percent(float(s.spent / s.budget)) if s.budget else "–",
-                gbp((s.budget or 0) - s.spent),
-            ]
-        )
-        totals = [totals[0] + (s.budget or 0), totals[1] + s.awarded, totals[2] + s.spent]
+    rows = [
+        _budget_row(s.name, s.financial_year, s.programmes, s.budget, s.awarded, s.spent) for s in r.streams
+    ]
     rows.append(
-        [
+        _budget_row(
             "All funding streams",
             "",
-            f"{sum(s.programmes for s in r.streams):,}",
-            gbp(totals[0]),
-            gbp(totals[1]),
-            gbp(totals[2]),
-            percent(float(totals[2] / totals[0])) if totals[0] else "–",
-            gbp(totals[0] - totals[2]),
-        ]
+            sum(s.programmes for s in r.streams),
+            sum((s.budget or Decimal(0) for s in r.streams), Decimal(0)),
+            sum((s.awarded for s in r.streams), Decimal(0)),
+            sum((s.spent for s in r.streams), Decimal(0)),
+        )
     )
     story.append(
         Grid(
-            ["Funding stream", "Year", "Progs", "Budget", "Awarded", "Spent", "Spent %", "Budget left"],
+            ["Funding stream", "Year", "Progs", "Budget", "Awarded", "Available", "Spent", "Spent %"],
             rows,
-            [128, 44, 38, 62, 62, 62, 50, 59],
+            [128, 44, 36, 63, 63, 63, 59, 49],
             "llrrrrrr",
             bold_rows=frozenset({len(rows) - 1}),
             caption="By funding stream",
@@ -162,47 +164,63 @@ def budget(r: FundingReview) -> list[Flowable]:
     )
     story.append(
         Note(
-            "Budget is the stream's budget for its financial year; awarded is the whole award of the "
-            "programmes in this review; spent is spend returned for the period.",
+            "Each funding stream is one year's budget, shown whole as on the budgets page: awarded is the "
+            "awards of all its programmes that are not decommissioned; available is budget − awarded; "
+            "spent is the payments made, net of reversals; spent % is spent ÷ budget.",
             WIDTH,
         )
     )
     story += [Spacer(1, 8), charts.budget_chart(r)]
 
-    rows = []
-    for p in r.priorities:
-        rows.append(
-            [
-                p.name,
-                f"{p.programmes:,}",
-                gbp(p.awarded),
-                gbp(p.spent),
-                percent(float(p.spent / p.awarded)) if p.awarded else "–",
-            ]
-        )
+    rows = [
+        [p.name, f"{p.programmes:,}", gbp(p.awarded), gbp(p.spent), _share(p.spent, p.awarded)]
+        for p in r.priorities
+    ]
+    awarded = sum((p.awarded for p in r.priorities), Decimal(0))
+    spent = sum((p.spent for p in r.priorities), Decimal(0))
     rows.append(
         [
             "All priorities",
             f"{sum(p.programmes for p in r.priorities):,}",
-            gbp(sum((p.awarded for p in r.priorities), Decimal(0))),
-            gbp(sum((p.spent for p in r.priorities), Decimal(0))),
-            "",
+            gbp(awarded),
+            gbp(spent),
+            _share(spent, awarded),
         ]
     )
     story += [
         CondPageBreak(140),
         Spacer(1, 14),
         Grid(
-            ["Primary priority", "Programmes", "Awarded", "Spent", "Spent %"],
+            ["Primary priority", "Programmes", "Awarded", "Spent", "Spent % of awarded"],
             rows,
-            [225, 70, 75, 75, 60],
+            [205, 65, 80, 80, 85],
             "lrrrr",
             bold_rows=frozenset({len(rows) - 1}),
-            caption="By primary priority",
+            caption="The review's programmes by primary priority",
         ),
     ]
     story += [Spacer(1, 8), charts.priority_chart(r)]
     return story
+
+
+def _budget_row(name, year, programmes, budget, awarded, spent) -> list[str]:
+    available = None if budget is None else budget - awarded
+    return [
+        name,
+        year,
+        f"{programmes:,}",
+        gbp(budget),
+        gbp(awarded),
+        gbp(available),
+        gbp(spent),
+        _share(spent, budget),
+    ]
+
+
+def _share(part: Decimal, whole: Decimal | None) -> str:
+    """part ÷ whole as a percentage to one place, as the budgets page shows it."""
+    share = percent_of(part, whole)
+    return "–" if share is None else f"{share}%"
 
 
 def ranking(r: FundingReview) -> list[Flowable]:
@@ -219,14 +237,14 @@ def ranking(r: FundingReview) -> list[Flowable]:
                 gbp(line.benefit),
                 ratio(line.bcr),
                 line.bcr_band or "–",
-                _score(line.composite_score),
+                _composite(line.composite_score, line.criteria_scored, line.criteria_total),
                 line.decision or "–",
             ]
         )
         if line.bcr is not None and line.bcr < 1:
             tone[i] = BAD
     header = ["Rank", "Ref", "Programme", "Provider", "Cost", "Benefit", "BCR", "Band", "Score", "Decision"]
-    widths = [26, 54, 92, 68, 52, 52, 28, 40, 30, 63]
+    widths = [28, 50, 96, 70, 52, 52, 26, 36, 38, 56]
     return [
         Spacer(1, 6),
         Note(
@@ -234,6 +252,7 @@ def ranking(r: FundingReview) -> list[Flowable]:
             "reference. "
             "Cost is spend returned for the period; benefit is after deadweight, attribution and optimism "
             "bias. "
+            "A score such as 69.1 (2/5) is from 2 of the rubric's 5 criteria only. "
             "Programmes with a BCR below 1 are shown in red. * cost estimated pro rata from the award "
             "because no "
             "spend was returned.",
@@ -243,7 +262,7 @@ def ranking(r: FundingReview) -> list[Flowable]:
             space_before=0,
         ),
         Spacer(1, 6),
-        Grid(header, rows, widths, "rlllrrrlrl", size=7.2, row_height=12, tone=tone),
+        Grid(header, rows, widths, "rlllrrrlll", size=7.2, row_height=12, tone=tone),
     ]
 
 
@@ -273,7 +292,7 @@ def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
     facts = KeyValues(
         [
             ("Provider", p.provider, False),
-            ("Award", gbp(p.award), False),
+            ("Award", f"{gbp(p.award)} · spent {gbp(p.spent)} (payments made)", False),
             ("Funding stream", p.funding_stream, False),
             ("Runs", f"{short_date(p.start_date)} – {short_date(p.end_date)}", False),
             ("Model", f"{p.model} · {p.status}", False),
@@ -369,12 +388,19 @@ def _scores(p: ProgrammeSection) -> Flowable:
     if not p.scores:
         return Note("Not yet scored by commissioners.", 250, size=8, space_before=14)
     rows = [[s.criterion, f"{s.weight}%", f"{s.mean:.1f}", str(s.scorers)] for s in p.scores]
-    rows.append(["Composite score (0-100)", "", _score(p.composite_score), ""])
+    rows.append(
+        [
+            "Composite score (0-100)",
+            "",
+            _composite(p.composite_score, p.criteria_scored, p.criteria_total),
+            "",
+        ]
+    )
     return Grid(
         ["Criterion", "Weight", "Mean /5", "Scorers"],
         rows,
-        [118, 42, 46, 44],
-        "lrrr",
+        [118, 40, 52, 40],
+        "lrlr",
         bold_rows=frozenset({len(rows) - 1}),
         caption="Commissioners' mean scores",
         min_rows=99,
@@ -425,7 +451,8 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
         "weighted mean as a percentage of 5. Programmes are ranked by BCR, then composite score, then "
         "reference.",
         "Money is computed from the returns and rounded to the penny; this document shows whole pounds. "
-        "The full method with a worked example is in docs/vfm.md.",
+        "Spent is the payments made to a programme, net of any reversed in error; spend returned is "
+        "what its provider reported on outcome returns, which is what cost is measured from.",
     ]
     story: list[Flowable] = [Spacer(1, 8)]
     story += [Paragraph(text, body) for text in method]
@@ -446,9 +473,7 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
     for u in r.unit_costs:
         rows.append(
             [
-                Paragraph(
-                    escape(u.measure + (" (fewer is better)" if u.polarity == "lower" else "")), small
-                ),
+                Paragraph(escape(u.measure + (" (fewer is better)" if u.polarity == "lower" else "")), small),
                 Paragraph(escape(u.unit), small),
                 Paragraph(gbp(u.unit_cost), small),
                 Paragraph(u.price_year, small),
@@ -461,6 +486,7 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 7.5),  # else Helvetica, which is never embedded
                 ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [WHITE, ZEBRA]),
                 ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
@@ -504,6 +530,13 @@ def ratio(value: float | None) -> str:
 
 def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
+
+
+def _composite(value: float | None, scored: int, total: int) -> str:
+    """The composite score, marked when from some of the criteria only: "69.1 (2/5)"."""
+    if value is None:
+        return "–"
+    return f"{value:.1f} ({scored}/{total})" if 0 < scored < total else f"{value:.1f}"
 
 
 def _number(value: float | None) -> str:
