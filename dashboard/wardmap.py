@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 ATTRIBUTION = (
     "Contains Ordnance Survey and Office for National Statistics data © Crown copyright and "
@@ -132,9 +132,44 @@ def shade(value: Decimal, bands: list[Decimal]) -> int:
 
 def band_bounds(values: list[Decimal], count: int = 4) -> list[Decimal]:
     """Upper bounds of `count` equal-width bands over the positive values (count - 1 bounds, the
-    last band open-ended), rounded to whole pounds; none when nothing is positive."""
+    last band open-ended), the width rounded up to a round figure (1, 2, 2.5 or 5 times a power
+    of ten, at least 1); none when nothing is positive."""
     top = max((v for v in values if v > 0), default=Decimal("0"))
     if not top:
         return []
-    step = top / count
-    return [(step * i).quantize(Decimal("1")) for i in range(1, count)]
+    step = _round_up(top / count)
+    return [step * i for i in range(1, count)]
+
+
+def _round_up(value: Decimal) -> Decimal:
+    if value <= 1:
+        return Decimal("1")
+    power = Decimal(10) ** (len(str(int(value))) - 1)
+    for factor in (Decimal("1"), Decimal("2"), Decimal("2.5"), Decimal("5"), Decimal("10")):
+        if value <= factor * power:
+            return (factor * power).quantize(Decimal("1"), rounding=ROUND_CEILING)
+    raise AssertionError("unreachable")
+
+
+# Band 0 (nothing) light grey, then GOV.UK blue tints getting darker; text on bands 3 and 4 is white.
+BAND_COLOURS = ["#f3f2f1", "#d2e2f1", "#8eb8dc", "#5694ca", "#1d70b8"]
+DARK_BANDS = {3, 4}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    colour: str
+    text: str
+
+
+def legend(bounds: list[Decimal]) -> list[LegendEntry]:
+    """The legend of the shaded bands above "none": "up to £X", "£X to £Y", ..., "over £Z"."""
+    if not bounds:
+        return []
+    entries = [LegendEntry(BAND_COLOURS[1], f"Up to £{bounds[0]:,.0f}")]
+    for index in range(1, len(bounds)):
+        entries.append(
+            LegendEntry(BAND_COLOURS[index + 1], f"£{bounds[index - 1]:,.0f} to £{bounds[index]:,.0f}")
+        )
+    entries.append(LegendEntry(BAND_COLOURS[len(bounds) + 1], f"Over £{bounds[-1]:,.0f}"))
+    return entries

@@ -1,22 +1,22 @@
-"""Reads for the dashboard: the home page's priorities with their programmes and indicators, and
-for indicator tracking: indicators with their yearly status, and the programmes that
-contribute to an indicator through their outcome measures, with their results.
+"""Reads for the dashboard. Here, for indicator tracking: indicators with their yearly status,
+and the programmes that contribute to an indicator through their outcome measures, with their
+results.
 
 Indicators are partnership-wide reference data any signed-in user may read; the contributing
 programmes are narrowed to those the user may see (grants.selectors.programmes_visible_to).
+The role home pages read dashboard.selectors.home, the ward map dashboard.selectors.wards.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 
 from core.errors import NotFound
 from grants.models import MeasureYearTotal, Programme
-from grants.selectors import programme_list, programmes_visible_to
+from grants.selectors import programmes_visible_to
 from outcomes.indicator_status import ALL_CODES, latest_status
 from outcomes.models import Indicator, OutcomeMeasure, Priority
-from outcomes.selectors import current_plan, indicators_with_years, plan_priorities
+from outcomes.selectors import indicators_with_years
 
 ZERO = Decimal("0")
 INDICATOR_NOT_FOUND = "There is no indicator with that id."
@@ -27,7 +27,7 @@ def indicators_for_tracking() -> QuerySet[Indicator]:
     """Indicators with their years (oldest first) and priorities: three queries in all."""
     return (
         indicators_with_years()
-        .order_by("sort_key", "code")
+        .order_by("code")
         .prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
     )
 
@@ -104,33 +104,3 @@ def contributing_programmes(user, indicator: Indicator) -> list[dict]:
         )
     rows.sort(key=lambda r: (r["measure"].name, r["programme"].reference))
     return rows
-
-
-def home_page(user) -> dict:
-    """The current plan's priorities, each with the programmes the user may see that serve it,
-    their total award and the priority's indicators with their latest status."""
-    plan = current_plan()
-    if plan is None:
-        return {"plan": None, "rows": [], "programme_count": 0, "portfolio_total": ZERO}
-    programmes = list(programme_list(user))
-    by_priority: dict[int, list[Programme]] = defaultdict(list)
-    for programme in programmes:
-        for link in programme.programme_priorities.all():
-            by_priority[link.priority_id].append(programme)
-    rows = []
-    for priority in plan_priorities(plan):
-        linked = by_priority.get(priority.id, [])
-        rows.append(
-            {
-                "priority": priority,
-                "programmes": linked,
-                "total_award": sum((p.award_amount for p in linked), ZERO),
-                "indicators": [(i, *latest_status(i)) for i in priority.indicators.all()],
-            }
-        )
-    return {
-        "plan": plan,
-        "rows": rows,
-        "programme_count": len(programmes),
-        "portfolio_total": sum((p.award_amount for p in programmes), ZERO),
-    }

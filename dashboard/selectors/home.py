@@ -25,23 +25,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
-from commissioning.models import Decision, ReportJob, ReviewRound, Score
+from commissioning.models import ConflictOfInterest, Decision, ReportJob, ReviewRound, Score
 from commissioning.selectors import round_programmes
 from grants.models import FundingStream, OutcomeReturn, Programme, ProgrammePriority, ProgrammeTarget
 from grants.payments import Schedule
 from grants.selectors import (
     payment_schedules,
     pbr_programmes_visible_to,
+    programme_list,
     programmes_visible_to,
     return_slots,
     returns_awaiting_review,
     stream_budgets,
 )
 from outcomes.indicator_status import RED
-from outcomes.models import Polarity
+from outcomes.models import OutcomeMeasure, Polarity
 from outcomes.periods import FinancialYear, Quarter
 from outcomes.selectors import current_plan
 
@@ -93,41 +94,38 @@ STATE_ORDER = {"late": 0, "queried": 1, "due": 2, "open": 3}
 
 
 def provider_home(user, *, today: date) -> list[ProgrammeTasks]:
-    """Per programme the user's organisations deliver: returns late, queried (with the reason),
-    due and coming up (with their deadlines), and payment-by-results quarters with money
-    outstanding. Programmes with nothing to do are left out. Five queries."""
-    slots = return_slots(user, today=today, window_days=_window())
-    by_programme: dict[int, ProgrammeTasks] = {}
+    """Every programme the user's organisations deliver, by reference, each with its returns late,
+    queried (with the reason), due and coming up (with their deadlines), and its
+    payment-by-results quarters with money outstanding. Six queries however many programmes."""
+    programmes = list(programme_list(user).order_by("reference"))
+    by_programme = {p.pk: ProgrammeTasks(p) for p in programmes}
     tasks: dict[tuple, ReturnTask] = {}
-    for slot in slots:
+    for slot in return_slots(user, today=today, window_days=_window()):
         state = slot["state"]
         if state not in STATE_ORDER:
             continue
         target = slot["target"]
-        programme = by_programme.setdefault(target.programme_id, ProgrammeTasks(target.programme))
         key = (target.programme_id, slot["quarter"], state)
         task = tasks.get(key)
         if task is None:
             task = tasks[key] = ReturnTask(slot["quarter"], state, slot["deadline"])
-            programme.returns.append(task)
+            by_programme[target.programme_id].returns.append(task)
         task.measures.append(target.measure.name)
         if slot["return"] is not None:
             task.returns.append(slot["return"])
-    pbr = list(pbr_programmes_visible_to(user).select_related("provider").order_by("reference"))
+    pbr = [p for p in programmes if p.commissioning_model == Programme.Model.PAYMENT_BY_RESULTS]
     schedules = payment_schedules(pbr, today=today)
     for programme in pbr:
-        owed = [
+        by_programme[programme.pk].payments = [
             PaymentTask(q.quarter, q.outstanding)
             for q in schedules[programme.pk].quarters
             if q.started and q.outstanding > 0
         ]
-        if owed:
-            by_programme.setdefault(programme.pk, ProgrammeTasks(programme)).payments = owed
     for entry in by_programme.values():
         entry.returns.sort(key=lambda t: (STATE_ORDER[t.state], t.quarter))
         for task in entry.returns:
             task.measures.sort()
-    return sorted(by_programme.values(), key=lambda e: e.programme.reference)
+    return list(by_programme.values())
 
 
 # --- commissioner ---------------------------------------------------------------------------------
@@ -196,36 +194,36 @@ def verification_summary(user) -> VerificationSummary:
 
 
 def open_round_tasks(user) -> list[RoundTasks]:
-    """Each round open for scoring with its programmes not yet scored (by anyone, and by the user)
-    and without a decision. Four queries per open round (a partnership has one or two open)."""
+    """Each round open for scoring with its programmes not yet scored (by anyone, and by the user:
+    a declared conflict counts as done) and without a decision. Three queries per open round (a
+    partnership has one or two open at a time)."""
     rows = []
     for review_round in ReviewRound.objects.filter(status=ReviewRound.Status.OPEN).order_by("name"):
-        programme_ids = set(round_programmes(review_round).values_list("id", flat=True))
-        scored = Score.objects.filter(review_round=review_round, programme_id__in=programme_ids)
-        scored_ids = set(scored.values_list("programme_id", flat=True).distinct())
-        mine = set(scored.filter(commissioner=user).values_list("programme_id", flat=True).distinct()) | set(
-            review_round.conflicts.filter(commissioner=user).values_list("programme_id", flat=True)
-        )
-        decided = set(
-            Decision.objects.filter(review_round=review_round, programme_id__in=programme_ids).values_list(
-                "programme_id", flat=True
+        in_round = {"review_round": review_round, "programme": OuterRef("pk")}
+        figures = (
+            round_programmes(review_round)
+            .order_by()
+            .annotate(
+                scored=Exists(Score.objects.filter(**in_round)),
+                scored_by_user=Exists(Score.objects.filter(**in_round, commissioner=user))
+                | Exists(ConflictOfInterest.objects.filter(**in_round, commissioner=user)),
+                decided=Exists(Decision.objects.filter(**in_round)),
+            )
+            .aggregate(
+                programmes=Count("pk"),
+                unscored=Count("pk", filter=Q(scored=False)),
+                unscored_by_you=Count("pk", filter=Q(scored_by_user=False)),
+                undecided=Count("pk", filter=Q(decided=False)),
             )
         )
-        rows.append(
-            RoundTasks(
-                review_round=review_round,
-                programmes=len(programme_ids),
-                unscored=len(programme_ids - scored_ids),
-                unscored_by_you=len(programme_ids - mine),
-                undecided=len(programme_ids - decided),
-            )
-        )
+        rows.append(RoundTasks(review_round=review_round, **figures))
     return rows
 
 
 def off_target_programmes(user) -> list[OffTarget]:
     """Measures of programmes (visible to the user) off target over the quarters they have returned
-    (see the module's definition): two queries. Worst first."""
+    (see the module's definition), worst first: four queries, the last two only for the rows off
+    target."""
     counted = (
         OutcomeReturn.objects.filter(programme__in=programmes_visible_to(user))
         .exclude(status=OutcomeReturn.Status.QUERIED)
@@ -239,41 +237,32 @@ def off_target_programmes(user) -> list[OffTarget]:
         periods[(programme_id, measure_id)].add((year, quarter))
     if not returned:
         return []
-    targets = (
-        ProgrammeTarget.objects.filter(programme_id__in={k[0] for k in returned})
-        .select_related("programme__provider", "measure")
-        .order_by()
-    )
     target_sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    seen: dict[tuple[int, int], ProgrammeTarget] = {}
-    for target in targets:
-        key = (target.programme_id, target.measure_id)
-        if (target.financial_year, target.quarter) in periods.get(key, ()):
-            target_sums[key] += target.target_value
-            seen[key] = target
-    rows = []
+    for programme_id, measure_id, year, quarter, value in (
+        ProgrammeTarget.objects.filter(programme_id__in={k[0] for k in returned})
+        .order_by()
+        .values_list("programme_id", "measure_id", "financial_year", "quarter", "target_value")
+    ):
+        if (year, quarter) in periods.get((programme_id, measure_id), ()):
+            target_sums[(programme_id, measure_id)] += value
+    measures = OutcomeMeasure.objects.in_bulk({k[1] for k in target_sums})
+    off = []
     for key, target_total in target_sums.items():
-        sample, value = seen[key], returned[key]
-        lower = sample.measure.polarity == Polarity.LOWER
+        value, measure = returned[key], measures[key[1]]
         if not target_total:
             continue
-        short = (
-            value > target_total * (1 + OFF_TARGET_MARGIN)
-            if lower
-            else (value < target_total * (1 - OFF_TARGET_MARGIN))
-        )
+        if measure.polarity == Polarity.LOWER:
+            short = value > target_total * (1 + OFF_TARGET_MARGIN)
+        else:
+            short = value < target_total * (1 - OFF_TARGET_MARGIN)
         if short:
-            rows.append(
-                OffTarget(
-                    sample.programme,
-                    sample.measure.name,
-                    sample.measure.unit,
-                    target_total,
-                    value,
-                    sample.measure.polarity,
-                )  # fmt: skip
-            )
-    rows.sort(key=lambda r: (abs(1 - r.returned / r.target) * -1, r.programme.reference, r.measure_name))
+            off.append((key, measure, target_total, value))
+    programmes = Programme.objects.select_related("provider").in_bulk({key[0] for key, *_ in off})
+    rows = [
+        OffTarget(programmes[key[0]], measure.name, measure.unit, target_total, value, measure.polarity)
+        for key, measure, target_total, value in off
+    ]
+    rows.sort(key=lambda r: (-abs(1 - r.returned / r.target), r.programme.reference, r.measure_name))
     return rows
 
 

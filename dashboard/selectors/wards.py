@@ -39,6 +39,14 @@ class WardRow:
     band: int = 0  # the map's shading band of its award (dashboard.wardmap.shade)
     drawn: wardmap.DrawnWard | None = None
 
+    @property
+    def colour(self) -> str:
+        return wardmap.BAND_COLOURS[self.band]
+
+    @property
+    def dark(self) -> bool:
+        return self.band in wardmap.DARK_BANDS
+
 
 @dataclass
 class WardMap:
@@ -50,6 +58,10 @@ class WardMap:
     award: Decimal  # their total award: the award column adds up to it
     outcomes: Decimal
     unmapped: list[str] = field(default_factory=list)  # wards with no boundary on the map
+
+    @property
+    def legend(self) -> list[wardmap.LegendEntry]:
+        return wardmap.legend(self.bands)
 
 
 @lru_cache(maxsize=1)

@@ -68,6 +68,15 @@ def test_bands_and_shades():
         4,
     ]
     assert wardmap.band_bounds([Decimal("0")]) == []
+    assert wardmap.band_bounds([Decimal("685833.32")]) == [
+        Decimal("200000"),
+        Decimal("400000"),
+        Decimal("600000"),
+    ]
+    assert wardmap.band_bounds([Decimal("9")]) == [Decimal("3"), Decimal("6"), Decimal("9")]
+    assert [e.text for e in wardmap.legend([Decimal("200000"), Decimal("400000")])] == [
+        "Up to £200,000", "£200,000 to £400,000", "Over £400,000",
+    ]  # fmt: skip
 
 
 def test_the_southwark_boundaries_give_21_wards_on_one_canvas():
