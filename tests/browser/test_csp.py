@@ -64,6 +64,7 @@ MODEL_HINTS = [
     ("return", _returns),
     ("payment", lambda user: _model("grants.Payment")(user).filter(programme__in=_programmes(user))),
     ("programme", _programmes),
+    ("ward", _model("outcomes.Ward")),
     ("priority", _model("outcomes.Priority")),
     ("priorities", _model("outcomes.Priority")),
     ("indicator", _model("outcomes.Indicator")),
