@@ -147,8 +147,7 @@ def test_no_returns_means_estimated_cost_no_benefit_and_missing_returns():
         "achievement_below_50",
         "missing_returns",
         "cost_estimated",
-        "no_scores",
-    }
+    }  # no "no_scores": with no rubric (not a review round) there are no score flags
 
 
 def test_lower_is_better_measures_count_events_avoided():
