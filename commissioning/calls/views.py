@@ -566,11 +566,13 @@ def call_new(request: HttpRequest) -> HttpResponse:
     from outcomes.models import OutcomeMeasure
 
     require(request.user, Action.CALL_MANAGE)
-    prefill: dict = {}
+    # Every field the form reads, so a blank call renders as readily as a pre-filled one.
+    fields = ("title", "specification", "commissioning_model", "funding_stream", "budget")
+    prefill: dict = dict.fromkeys(fields, "")
     source = None
     if programme_id := _int(request.GET.get("programme") or request.POST.get("source_programme")):
         source = programme_get_visible(user=request.user, pk=programme_id)
-        prefill = selectors.prefill_from_programme(source)
+        prefill |= selectors.prefill_from_programme(source)
     errors: dict = {}
     if request.method == "POST":
         post = request.POST

@@ -150,3 +150,9 @@ def test_open_a_call_prefilled_from_a_programme_to_recommission(client, commissi
     assert call.source_programme == programme and call.status == "draft"
     assert list(call.priorities.all()) == list(programme.priorities.all())
     assert call.lots.get().lot_measures.get().measure_id == target.measure_id
+
+
+def test_a_blank_call_form_renders_without_a_programme(client, commissioner):
+    page = login(client, commissioner).get("/calls/new/")
+    assert page.status_code == 200
+    assert 'id="title"' in page.content.decode()
