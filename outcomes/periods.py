@@ -34,6 +34,8 @@ class FinancialYear:
             raise PeriodError(f'"{label}" is not a financial year; write it like "2009/10".')
         start, end = label.strip().split("/")
         start_year = int(start)
+        if not 1 <= start_year <= 9998:  # the calendar has no year 0 or 10000 to end them in
+            raise PeriodError(f'"{label}" is outside the years a date can hold (0001/02 to 9998/99).')
         if (start_year + 1) % 100 != int(end):
             raise PeriodError(
                 f'"{label}" is not a financial year: {start_year} is followed by '

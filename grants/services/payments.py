@@ -163,7 +163,8 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
             reason=reason,
             recorded_by=user,
         )
-        reversal._change_reason = reason
+        # History's change-reason column holds 100 characters; the full reason is on the row.
+        reversal._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
         try:
             with transaction.atomic():
                 save_with_history(reversal, user)

@@ -302,3 +302,11 @@ def test_concurrent_reversals_record_one(on_postgres, finance, pbr):
     codes = post_at_once(finance, _url(payment), [{"reason": f"Paid twice ({n})"} for n in (1, 2)])
     assert sorted(codes) == [201, 409]
     assert Payment.objects.filter(kind=Payment.Kind.REVERSAL).count() == 1
+
+
+def test_a_long_reason_is_kept_whole_on_the_reversal_and_shortened_in_history(pbr, finance):
+    reason = "The remittance was sent twice; " + "details of the bank's correspondence follow. " * 10
+    reversal = _reverse(finance, pay(finance, pbr, reference="REM-9"), reason)
+    assert reversal.reason == reason.strip()
+    recorded = reversal.history.get().history_change_reason
+    assert len(recorded) == 100 and recorded.endswith("…") and reason.startswith(recorded[:-1])

@@ -89,3 +89,16 @@ def test_quarters_order_and_overlap():
     assert q1.overlaps(date(2009, 6, 30), date(2009, 12, 1))
     assert not q1.overlaps(date(2009, 7, 1), date(2009, 12, 1))
     assert Quarter.of("2009/10", 4).next() == Quarter.of("2010/11", 1)
+
+
+@pytest.mark.parametrize("edge", ["9999/00", "0000/01"])
+def test_years_a_date_cannot_hold_are_refused_not_crashed(edge):
+    with pytest.raises(PeriodError, match="0001/02 to 9998/99"):
+        FinancialYear.parse(edge)
+
+
+@pytest.mark.django_db
+def test_the_programmes_api_answers_400_for_year_9999(api, commissioner):
+    response = api(commissioner).get("/api/programmes/", {"financial_year": "9999/00"})
+    assert response.status_code == 400
+    assert "0001/02 to 9998/99" in str(response.json())
