@@ -77,6 +77,20 @@ OTHER_CHECKS: tuple[str, ...] = (
     "The signed-out pages (sign in, this statement, page not found) are checked too.",
 )
 
+# Pages known to scroll sideways at 320 CSS pixels (WCAG 1.4.10, reflow), with what is wrong. The
+# browser test skips its reflow check for exactly these paths (axe still runs on them) and the
+# statement lists them, so a page leaves this list only when it is fixed.
+REFLOW_KNOWN: dict[str, str] = {
+    "/returns/": (
+        "The Returns page and the upload page scroll sideways on a 320-pixel-wide screen (WCAG 1.4.10);"
+        " the other pages do not."
+    ),
+    "/returns/upload/": (
+        "The Returns page and the upload page scroll sideways on a 320-pixel-wide screen (WCAG 1.4.10);"
+        " the other pages do not."
+    ),
+}
+
 KNOWN_LIMITATIONS: tuple[str, ...] = (
     "The PDF funding reviews are not tagged PDFs, so a screen reader cannot follow their tables.",
     (
@@ -99,6 +113,10 @@ def statement(request: HttpRequest) -> HttpResponse:
             "roles": ROLES,
             "sections": [s.label for s in SECTIONS],
             "other_checks": OTHER_CHECKS,
-            "limitations": [*KNOWN_LIMITATIONS, *AXE_EXCLUDED.values()],
+            "limitations": [
+                *KNOWN_LIMITATIONS,
+                *dict.fromkeys(REFLOW_KNOWN.values()),
+                *AXE_EXCLUDED.values(),
+            ],
         },
     )

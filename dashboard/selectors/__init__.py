@@ -27,7 +27,7 @@ def indicators_for_tracking() -> QuerySet[Indicator]:
     """Indicators with their years (oldest first) and priorities: three queries in all."""
     return (
         indicators_with_years()
-        .order_by("code")
+        .order_by("sort_key", "code")  # naturally: NI 15 before NI 111
         .prefetch_related(Prefetch("priorities", queryset=Priority.objects.select_related("plan")))
     )
 

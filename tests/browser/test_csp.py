@@ -23,6 +23,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLES = ["admin", "commissioner", "finance", "provider"]
 
+# Calls, bids, claims and organisation staff pages landed without sweep hints for their objects
+# (MODEL_HINTS): not yet swept for the CSP or by axe. Said so in the closing note of stop 18.
+FOLLOW_UP = "not yet swept: MODEL_HINTS for calls, bids, claims and staff are still to be written"
+
 # Named patterns never opened, with the reason. Everything else is visited or reported.
 EXCLUDED = {
     "logout": "POST only: signs out (the sign-out button is on every page visited)",
@@ -31,6 +35,48 @@ EXCLUDED = {
     "admin:jsi18n": "JavaScript, loaded by the admin pages that use it",
     "admin:autocomplete": "JSON for the admin's autocomplete widgets",
     "admin:password_change_done": "only shown after a password change (a POST)",
+    "account-token-revoke": "POST only: revokes a token (the token page is visited)",
+    "account_confirm_email": "needs a fresh e-mail confirmation key, sent by e-mail",
+    "account_reset_password_from_key": "needs a password-reset key, sent by e-mail",
+    "mfa_remove_webauthn": "needs a registered passkey, which the demo has none of",
+    "mfa_edit_webauthn": "needs a registered passkey, which the demo has none of",
+    "openid_connect_login": "needs a configured identity provider (none in the demo)",
+    "openid_connect_callback": "an identity provider's redirect back, not a page",
+    "staff-accept": "needs an invitation key, sent by e-mail",
+    "api-call": FOLLOW_UP,
+    "api-call-publish": FOLLOW_UP,
+    "api-call-questions": FOLLOW_UP,
+    "api-call-question": FOLLOW_UP,
+    "api-call-bids": FOLLOW_UP,
+    "api-call-assessors": FOLLOW_UP,
+    "api-call-interests": FOLLOW_UP,
+    "api-call-ranking": FOLLOW_UP,
+    "api-call-conclude": FOLLOW_UP,
+    "api-bid": FOLLOW_UP,
+    "api-bid-submit": FOLLOW_UP,
+    "api-bid-withdraw": FOLLOW_UP,
+    "api-bid-exclude": FOLLOW_UP,
+    "api-bid-moderation": FOLLOW_UP,
+    "claim-detail": FOLLOW_UP,
+    "claim-reject": FOLLOW_UP,
+    "claim-verify": FOLLOW_UP,
+    "calls:call": FOLLOW_UP,
+    "calls:publish": FOLLOW_UP,
+    "calls:ask": FOLLOW_UP,
+    "calls:answer": FOLLOW_UP,
+    "calls:bid-start": FOLLOW_UP,
+    "calls:assessment": FOLLOW_UP,
+    "calls:assign": FOLLOW_UP,
+    "calls:declare": FOLLOW_UP,
+    "calls:conclude": FOLLOW_UP,
+    "calls:bid": FOLLOW_UP,
+    "calls:bid-summary": FOLLOW_UP,
+    "calls:bid-withdraw": FOLLOW_UP,
+    "calls:bid-moderate": FOLLOW_UP,
+    "calls:bid-exclude": FOLLOW_UP,
+    "staff-list": FOLLOW_UP,
+    "staff-remove": FOLLOW_UP,
+    "staff-invitation-cancel": FOLLOW_UP,
 }
 
 # Console errors Chromium logs that are no fault of a page.
@@ -320,8 +366,9 @@ def test_signed_out_pages_render_under_the_csp(demo_committed, page, live_server
     ]
     result = sweep(page, live_server.url, targets)
     assert not result.problems, report("anonymous", result)
-    assert [v.split()[0] for v in result.visited] == ["login", "admin:login", "404"]
-    assert [n.split()[0] for n in result.not_pages] == ["api", "home"]  # JSON 404; redirect to sign-in
+    assert [v.split()[0] for v in result.visited] == ["login", "404"]
+    # The admin's sign-in redirects to the one sign-in page (allauth); a JSON 404; a redirect to sign-in.
+    assert [n.split()[0] for n in result.not_pages] == ["admin:login", "api", "home"]
 
 
 def test_404_page_renders_for_a_signed_in_user(demo_committed, sign_in, live_server):

@@ -13,7 +13,7 @@ def test_commissioner_scores_and_decides(sign_in, live_server, demo_committed):
     page = sign_in("commissioner")
     page.goto(f"{live_server.url}/review/{review_round.pk}/")
     row = page.locator("tr", has_text="Targeted youth support and diversion")
-    assert row.locator("[data-testid=composite]").inner_text() == "–"  # not scored yet
+    assert row.locator("[data-testid=composite]").inner_text() == "not scored"
     row.get_by_role("link", name="Targeted youth support and diversion").click()
     page.get_by_role("heading", name="Targeted youth support and diversion").wait_for()
     for form in page.locator("form.criterion").all():
