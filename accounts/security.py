@@ -10,14 +10,20 @@ re-authentication before sensitive actions.
 - Re-authentication: `reauthentication_required` (a view decorator) and
   `ReauthenticationRequiredMixin` ask for the password (or an MFA code) again when the last
   sign-in or re-authentication is older than ACCOUNT_REAUTHENTICATION_TIMEOUT: before recording
-  a payment, concluding an award, exporting participant-level data.
+  a payment, concluding an award, exporting participant-level data. In the API,
+  `RecentlyAuthenticated` (a DRF permission) asks the same of a browser session (403 naming the
+  page to confirm the password on); a request with an API token is not asked, as a token is
+  issued to a system by a signed-in person and has no password to re-enter.
 """
 
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required as _allauth_reauthentication_required
+from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 from django.conf import settings
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from rest_framework.permissions import BasePermission
 
 from accounts.roles import Role, roles_of
 
@@ -28,6 +34,10 @@ STAFF_ROLES = {Role.COMMISSIONER, Role.FINANCE, Role.ADMIN, Role.ORG_ADMIN}
 MFA_ENROL_MESSAGE = (
     "Your role needs two-factor sign-in. Set up an authenticator app to carry on: "
     "until you do, you can only reach this page and sign out."
+)
+REAUTHENTICATE_API_MESSAGE = (
+    "Confirm your password first: open {url} in this browser, then try again "
+    "(asked before concluding an award, recording a payment or exporting participants' data)."
 )
 IDLE_MESSAGE = "You were signed out because you had not used Yardstick for {minutes} minutes."
 
@@ -69,3 +79,23 @@ class ReauthenticationRequiredMixin:
     @method_decorator(reauthentication_required)
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
+
+
+class RecentlyAuthenticated(BasePermission):
+    """The API's form of reauthentication_required, for views that conclude an award, record a
+    payment or list participant-level rows: a browser session whose last sign-in or
+    re-authentication is older than ACCOUNT_REAUTHENTICATION_TIMEOUT gets a 403 naming the page
+    where the password is confirmed. Token requests (request.auth set) are not asked."""
+
+    message = REAUTHENTICATE_API_MESSAGE
+
+    def has_permission(self, request, view) -> bool:
+        if request.auth is not None or not request.user.is_authenticated:
+            return True  # a token, or nobody (IsAuthenticated answers 401 for that)
+        if not _reauthentication_on(request):
+            return True
+        http_request = getattr(request, "_request", request)
+        if not is_reauthentication_required(http_request, app=""):
+            return True
+        self.message = REAUTHENTICATE_API_MESSAGE.format(url=reverse("account_reauthenticate"))
+        return False

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.security import RecentlyAuthenticated
 from api.pagination import StandardPagination
 from api.schema import LIST_ERRORS, R409, READ_ERRORS, WRITE_ERRORS
 from api.serializers import calls as s
@@ -520,6 +521,8 @@ class AwardView(_Base):
 
 
 class ConcludeView(_Base):
+    permission_classes = [IsAuthenticated, RecentlyAuthenticated]  # a browser session re-confirms
+
     @extend_schema(
         summary="Conclude a lot's award after the standstill: creates the programme (409 during it)",
         request=s.ConcludeSerializer,

@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.security import RecentlyAuthenticated
 from api.filters import ClaimFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import claims as s
@@ -34,6 +35,12 @@ class ClaimViewSet(
     ordering = ["-submitted_at", "-id"]
     throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "head", "options"]  # never DELETE: a claim is rejected instead
+
+    def get_permissions(self):
+        """The list is participant-level data: a browser session re-confirms its password."""
+        if self.action == "list":
+            return [*super().get_permissions(), RecentlyAuthenticated()]
+        return super().get_permissions()
 
     def get_queryset(self):
         return selectors.claims_visible_to(self.request.user).select_related(

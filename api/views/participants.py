@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from accounts.security import RecentlyAuthenticated
 from api.schema import LIST_ERRORS, WRITE_ERRORS
 from api.serializers import participants as s
 from api.throttles import WriteRateThrottle
@@ -27,6 +28,12 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.
     throttle_classes = [WriteRateThrottle]
     filter_backends: list = []
     http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        """The list is participant-level data: a browser session re-confirms its password."""
+        if self.action == "list":
+            return [*super().get_permissions(), RecentlyAuthenticated()]
+        return super().get_permissions()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.security import RecentlyAuthenticated
 from api.filters import PaymentFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import payments as s
@@ -40,6 +41,13 @@ class PaymentViewSet(
     search_fields = ["reference", "programme__reference"]
     throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "head", "options"]  # a payment is never edited or deleted
+
+    def get_permissions(self):
+        """Recording or reversing a payment: a browser session re-confirms its password, as on
+        the web pages."""
+        if self.action in ("create", "reverse_payment"):
+            return [*super().get_permissions(), RecentlyAuthenticated()]
+        return super().get_permissions()
 
     def get_queryset(self):
         return selectors.payments_visible_to(self.request.user).select_related(

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_commissioner, is_provider
+from accounts.security import reauthentication_required
 from core.errors import DomainError, ValidationFailed
 from core.http import refusals_as_pages
 from grants.models import Organisation
@@ -488,6 +489,7 @@ def award_recommend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthentication_required
 @refusals_as_pages
 def award_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
