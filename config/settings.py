@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "claims",
     "commissioning",
     "commissioning.calls",
+    "commissioning.impact",
     "dashboard",
     "audit",
     "api",
