@@ -26,6 +26,7 @@ urlpatterns = [
     path("returns/upload/", returns.returns_upload, name="returns-upload"),
     path("returns/upload/template.xlsx", returns.returns_template, name="returns-template"),
     path("returns/queue/", returns.returns_queue, name="returns-queue"),
+    path("returns/queue/verify/", returns.returns_verify_selected, name="returns-verify-selected"),
     path("returns/<int:pk>/", returns.return_detail, name="return-detail"),
     path("returns/<int:pk>/edit/", returns.return_edit, name="return-edit"),
     path("returns/<int:pk>/reopen/", returns.return_reopen, name="return-reopen"),

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
@@ -263,16 +263,79 @@ def returns_template(request: HttpRequest) -> HttpResponse:
 @refusals_as_pages
 def returns_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.RETURN_REVIEW)
+    return _render_queue(request, request.GET)
+
+
+def _render_queue(
+    request: HttpRequest,
+    params,
+    *,
+    chosen: set[int] | None = None,
+    refusals: dict[str, str] | None = None,
+    problem: str = "",
+) -> HttpResponse:
+    """The verification queue: submitted returns oldest first, each beside its quarter's target
+    and flagged when far above it; a checkbox each to verify several at once. After a refused
+    "Verify selected" it is shown again (400) with the refusals, the choices kept."""
     returns = selectors.returns_awaiting_review(request.user)
-    query = request.GET.get("q", "").strip()
+    query = params.get("q", "").strip()
     if query:
         returns = returns.filter(
             Q(programme__title__icontains=query) | Q(programme__reference__icontains=query)
         )
-    page = Paginator(returns, 30).get_page(request.GET.get("page"))
+    page = Paginator(returns, 30).get_page(params.get("page"))
+    refusals = refusals or {}
+    for outcome_return in page.object_list:
+        outcome_return.chosen = outcome_return.pk in (chosen or set())
+        outcome_return.refusal = refusals.get(str(outcome_return.pk), "")
+    on_page = {str(r.pk) for r in page.object_list}
+    errors = [{"message": problem, "href": ""}] if problem else []
+    errors += [
+        {"message": reason, "href": f"#verify-{pk}" if pk in on_page else ""} for pk, reason in refusals.items()
+    ]
     return render(
-        request, "grants/returns/queue.html", {"page": page, "query": query, "query_form": QueryForm()}
+        request,
+        "grants/returns/queue.html",
+        {
+            "page": page,
+            "query": query,
+            "query_form": QueryForm(),
+            "errors": errors,
+            "back": _queue_url(query, params.get("page", "")),
+        },
+        status=400 if errors else 200,
     )
+
+
+def _queue_url(query: str, page: str) -> str:
+    params = {k: v for k, v in (("q", query), ("page", page)) if v}
+    return reverse("returns-queue") + (f"?{urlencode(params)}" if params else "")
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def returns_verify_selected(request: HttpRequest) -> HttpResponse:
+    """Verify the returns ticked in the queue, all or none (grants.services.returns_bulk_verify)."""
+    require(request.user, Action.RETURN_REVIEW)
+    ids: list[int] = []
+    for raw in request.POST.getlist("returns"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            return _render_queue(request, request.POST, problem=f"“{raw}” is not a return: choose from the list.")
+    try:
+        verified = services.returns_bulk_verify(user=request.user, return_ids=ids)
+    except ValidationFailed as exc:
+        return _render_queue(
+            request,
+            request.POST,
+            chosen=set(ids),
+            refusals=exc.extra.get("errors") or {},
+            problem=exc.message,
+        )
+    messages.success(request, f"Verified {len(verified)} return{'' if len(verified) == 1 else 's'}.")
+    return _back_to_queue(request)
 
 
 @login_required
