@@ -291,7 +291,8 @@ def _render_queue(
     on_page = {str(r.pk) for r in page.object_list}
     errors = [{"message": problem, "href": ""}] if problem else []
     errors += [
-        {"message": reason, "href": f"#verify-{pk}" if pk in on_page else ""} for pk, reason in refusals.items()
+        {"message": reason, "href": f"#verify-{pk}" if pk in on_page else ""}
+        for pk, reason in refusals.items()
     ]
     return render(
         request,
@@ -323,7 +324,9 @@ def returns_verify_selected(request: HttpRequest) -> HttpResponse:
         try:
             ids.append(int(raw))
         except ValueError:
-            return _render_queue(request, request.POST, problem=f"“{raw}” is not a return: choose from the list.")
+            return _render_queue(
+                request, request.POST, problem=f"“{raw}” is not a return: choose from the list."
+            )
     try:
         verified = services.returns_bulk_verify(user=request.user, return_ids=ids)
     except ValidationFailed as exc:

@@ -55,7 +55,11 @@ def test_several_chosen_returns_are_verified_at_once(client, commissioner, waiti
     )
     assert response.status_code == 302 and response["Location"] == reverse("returns-queue") + "?q=gate"
     states = {r.pk: r.status for r in OutcomeReturn.objects.all()}
-    assert states == {waiting[0].pk: Status.VERIFIED, waiting[1].pk: Status.SUBMITTED, waiting[2].pk: Status.VERIFIED}
+    assert states == {
+        waiting[0].pk: Status.VERIFIED,
+        waiting[1].pk: Status.SUBMITTED,
+        waiting[2].pk: Status.VERIFIED,
+    }
     page = client.get(response["Location"]).content.decode()
     assert "Verified 2 returns." in page
     assert set(rows(page)) == {str(waiting[1].pk)}
@@ -67,7 +71,10 @@ def test_a_refused_selection_verifies_nothing_and_says_why_against_the_return(cl
     response = client.post(reverse("returns-verify-selected"), {"returns": [waiting[0].pk, waiting[1].pk]})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "No returns were verified" in page and "1 of 2 returns cannot be verified; nothing was verified." in page
+    assert (
+        "No returns were verified" in page
+        and "1 of 2 returns cannot be verified; nothing was verified." in page
+    )
     assert f"{waiting[1]} is queried: only a submitted return can be verified." in page
     assert OutcomeReturn.objects.get(pk=waiting[0].pk).status == Status.SUBMITTED
     # the choice is kept for the returns still in the queue
@@ -97,5 +104,7 @@ def test_only_commissioners_verify_from_the_queue(client, provider, finance, wai
     for user in (provider, finance):
         client.force_login(user)
         assert client.get(reverse("returns-queue")).status_code == 403
-        assert client.post(reverse("returns-verify-selected"), {"returns": [waiting[0].pk]}).status_code == 403
+        assert (
+            client.post(reverse("returns-verify-selected"), {"returns": [waiting[0].pk]}).status_code == 403
+        )
     assert set(OutcomeReturn.objects.values_list("status", flat=True)) == {Status.SUBMITTED}
