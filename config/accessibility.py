@@ -80,16 +80,7 @@ OTHER_CHECKS: tuple[str, ...] = (
 # Pages known to scroll sideways at 320 CSS pixels (WCAG 1.4.10, reflow), with what is wrong. The
 # browser test skips its reflow check for exactly these paths (axe still runs on them) and the
 # statement lists them, so a page leaves this list only when it is fixed.
-REFLOW_KNOWN: dict[str, str] = {
-    "/returns/": (
-        "The Returns page and the upload page scroll sideways on a 320-pixel-wide screen (WCAG 1.4.10);"
-        " the other pages do not."
-    ),
-    "/returns/upload/": (
-        "The Returns page and the upload page scroll sideways on a 320-pixel-wide screen (WCAG 1.4.10);"
-        " the other pages do not."
-    ),
-}
+REFLOW_KNOWN: dict[str, str] = {}
 
 KNOWN_LIMITATIONS: tuple[str, ...] = (
     "The PDF funding reviews are not tagged PDFs, so a screen reader cannot follow their tables.",
