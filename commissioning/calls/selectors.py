@@ -355,3 +355,21 @@ def summary_figures(bid: Bid):
         bidder=bid.organisation.name, winner=award.bid.organisation.name, rank=rank,
         standstill_ends=short_date(award.standstill_ends), lines=lines, totals=totals,
     )  # fmt: skip
+
+
+def clarifications_waiting() -> QuerySet:
+    """The clarification queue: questions on published calls not yet answered, oldest first
+    (commissioners answer them; who asked is never shown)."""
+    from .models import Clarification
+
+    return (
+        Clarification.objects.filter(published_at__isnull=True)
+        .exclude(call__status=Call.Status.DRAFT)
+        .select_related("call")
+        .order_by("asked_at", "pk")
+    )
+
+
+def clarifications_published(call: Call) -> QuerySet:
+    """A call's published answers, as every bidder sees them (without who asked)."""
+    return call.clarifications.filter(published_at__isnull=False).order_by("published_at", "pk")

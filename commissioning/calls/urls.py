@@ -8,6 +8,7 @@ app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("new/", views.call_new, name="new"),
+    path("questions/", views.clarification_queue, name="questions"),
     path("<int:pk>/", views.call_detail, name="call"),
     path("<int:pk>/publish/", views.call_publish, name="publish"),
     path("<int:pk>/questions/", views.clarification_ask, name="ask"),

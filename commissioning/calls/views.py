@@ -61,7 +61,13 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "calls/call_list.html",
-        {"calls": calls, "others": others, "now": now(), "can_open": can_open},
+        {
+            "calls": calls,
+            "others": others,
+            "now": now(),
+            "can_open": can_open,
+            "waiting": selectors.clarifications_waiting().count() if can_open else 0,
+        },  # fmt: skip
     )
 
 
@@ -75,7 +81,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lots": lots,
         "criteria": call.criteria.all(),
         "questions": call.eligibility_questions.all(),
-        "clarifications": call.clarifications.filter(published_at__isnull=False),
+        "clarifications": selectors.clarifications_published(call),
         "open_for_bids": is_open_for_bids(call),
         "clarifications_open": call.status == Call.Status.OPEN and now() < call.clarification_deadline,
         "is_commissioner": is_commissioner(user),
@@ -130,7 +136,19 @@ def clarification_answer(request: HttpRequest, pk: int, question_pk: int) -> Htt
             ),
             "Answer published to every bidder.",
         )
+    if request.POST.get("from") == "queue":
+        return redirect("calls:questions")
     return redirect("calls:call", pk=pk)
+
+
+@login_required
+@refusals_as_pages
+def clarification_queue(request: HttpRequest) -> HttpResponse:
+    """Commissioners: every question waiting for an answer, oldest first, each with its answer
+    form; publishing an answer shows it to every bidder without naming who asked."""
+    require(request.user, Action.CALL_MANAGE)
+    waiting = list(selectors.clarifications_waiting())
+    return render(request, "calls/questions.html", {"waiting": waiting})
 
 
 @login_required
