@@ -34,13 +34,18 @@ class ConfirmHighValueMixin:
 
 class ReturnForm(ConfirmHighValueMixin, forms.Form):
     programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
-    measure = forms.ModelChoiceField(queryset=None, empty_label="Choose a measure")
+    measure = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a measure",
+        error_messages={"required": "Choose the measure the figures are for."},
+    )
     financial_year = forms.CharField(max_length=7, help_text='For example "2010/11".')
     quarter = forms.TypedChoiceField(choices=QUARTER_CHOICES, coerce=int)
     value = forms.DecimalField(
         max_digits=14,
         decimal_places=2,
         help_text="What was achieved in the quarter: a whole number for a count of people or cases.",
+        error_messages={"required": "Enter what was achieved in the quarter."},
     )
     spend = forms.DecimalField(
         max_digits=14,
@@ -52,10 +57,22 @@ class ReturnForm(ConfirmHighValueMixin, forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
     confirm_high_value = confirm_high_value_field()
 
-    def __init__(self, *args, programmes, measures, **kwargs):
+    def __init__(self, *args, programmes, measures, targets: dict[int, str] | None = None, **kwargs):
+        """`targets`, when given, maps each measure's id to its target for the chosen quarter
+        (worded with its unit): the measures are then offered as radios, each with its target,
+        and the programme, year and quarter (chosen at step 1) are hidden."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["measure"].queryset = measures
+        if targets is not None:
+            for name in ("programme", "financial_year", "quarter"):
+                self.fields[name].widget = forms.HiddenInput()
+            measure = self.fields["measure"]
+            measure.widget = forms.RadioSelect()
+            measure.empty_label = None
+            measure.queryset = measures  # gives the new widget its choices
+            measure.label_from_instance = lambda m: f"{m.name}: target {targets.get(m.pk, 'none set')}"
+            measure.help_text = "The measures the programme owes a return for in this quarter, with targets."
 
 
 class AmendReturnForm(ConfirmHighValueMixin, forms.ModelForm):
@@ -115,3 +132,49 @@ class PaymentReverseForm(forms.Form):
         error_messages={"required": "Say why this payment is being reversed."},
         help_text="Why the payment is reversed, e.g. “paid to the wrong quarter”. Kept with the payment.",
     )
+
+
+class ReturnChoiceForm(forms.Form):
+    """Step 1 of submitting a return: the programme and one of the quarters owed (the owed list,
+    grants.selectors.owed_quarters). Step 2 (ReturnForm) then offers that programme's measures."""
+
+    programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
+    period = forms.ChoiceField(
+        label="Quarter",
+        help_text="The quarters your programmes owe returns for, oldest first.",
+    )
+
+    def __init__(self, *args, programmes, owed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].label_from_instance = lambda p: f"{p.reference}: {p.title}"
+        self.owed = owed
+        self.fields["period"].choices = [("", "Choose a quarter")] + [
+            (period_value(o.quarter), f"{o.quarter} ({'late' if o.state == 'late' else 'due'}, "
+             f"{o.count} owed)")
+            for o in owed
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        programme, period = data.get("programme"), data.get("period")
+        if programme is None or not period:
+            return data
+        owed = next((o for o in self.owed if period_value(o.quarter) == period), None)
+        if owed is None or not any(s["target"].programme_id == programme.pk for s in owed.slots):
+            quarters = [
+                str(o.quarter)
+                for o in self.owed
+                if any(s["target"].programme_id == programme.pk for s in o.slots)
+            ]
+            self.add_error(
+                "period",
+                f"{programme.reference} owes no returns for {owed.quarter if owed else period}: "
+                + (f"choose {', '.join(quarters)}." if quarters else "it owes none at the moment."),
+            )
+        return data
+
+
+def period_value(quarter) -> str:
+    """A quarter as a form value and URL parameter: "2010/11-Q1"."""
+    return f"{quarter.financial_year.label}-Q{quarter.number}"

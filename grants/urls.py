@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.views import finance, manage, programmes, returns, staff
+from grants.views import finance, manage, programmes, return_new, returns, staff
 
 urlpatterns = [
     path("organisations/staff/", staff.staff_home, name="staff-home"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path("programmes/<int:pk>/targets/", manage.programme_targets, name="programme-targets"),
     path("returns/", returns.returns_overview, name="returns"),
     path("returns/export.<str:fmt>", returns.returns_export, name="returns-export"),
-    path("returns/new/", returns.return_new, name="return-new"),
+    path("returns/new/", return_new.return_new, name="return-new"),
     path("returns/upload/", returns.returns_upload, name="returns-upload"),
     path("returns/upload/template.xlsx", returns.returns_template, name="returns-template"),
     path("returns/queue/", returns.returns_queue, name="returns-queue"),

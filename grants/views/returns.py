@@ -11,9 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from core import clock
@@ -23,11 +21,11 @@ from core.files.uploads import read_limited
 from core.forms import add_domain_error
 from core.http import refusals_as_pages
 from grants import selectors, services
-from grants.forms import AmendReturnForm, QueryForm, ReopenForm, ReturnForm, ReturnsUploadForm
+from grants.forms import AmendReturnForm, QueryForm, ReopenForm, ReturnsUploadForm
 from grants.models import OutcomeMeasure, OutcomeReturn
 from grants.permissions import Action, has_permission, require
 from grants.returns_excel import parse_returns, template_workbook
-from grants.services.returns import HIGH_VALUE, RETURN_EXISTS
+from grants.services.returns import HIGH_VALUE
 from outcomes.periods import PeriodError, Quarter
 
 
@@ -66,49 +64,6 @@ def returns_overview(request: HttpRequest) -> HttpResponse:
             "owed": _owed(request, all_slots),
         },
     )
-
-
-@login_required
-def return_new(request: HttpRequest) -> HttpResponse:
-    programmes = selectors.programmes_visible_to(request.user).order_by("reference")
-    measures = OutcomeMeasure.objects.filter(targets__programme__in=programmes).distinct().order_by("name")
-    form = ReturnForm(
-        request.POST or None, programmes=programmes, measures=measures, initial=request.GET.dict()
-    )
-    asked = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        item = services.ReturnInput(
-            programme_id=data["programme"].pk,
-            measure_id=data["measure"].pk,
-            financial_year=data["financial_year"].strip(),
-            quarter=data["quarter"],
-            value=data["value"],
-            spend=data["spend"],
-            notes=data["notes"],
-            confirm_high_value=form.confirmed_high_value,
-        )
-        try:
-            created = services.return_submit(user=request.user, data=item)
-        except DomainError as exc:
-            asked = exc.code == HIGH_VALUE
-            if exc.code == RETURN_EXISTS:
-                form.add_error(None, _amend_it_here(exc))
-            else:
-                add_domain_error(form, exc)
-        else:
-            late = " It was flagged late." if created.is_late else ""
-            messages.success(request, f"Return submitted for {created}.{late}")
-            return redirect("returns")
-    form.offer_confirmation(asked)
-    return render(request, "grants/returns/form.html", {"form": form, "title": "Submit a return"})
-
-
-def _amend_it_here(exc: DomainError) -> SafeString:
-    """The duplicate-return message as the web form shows it: "…(id 14); amend it here." with a
-    link to that return's edit page (the API says PATCH instead; the service says neither)."""
-    url = reverse("return-edit", args=[exc.extra["existing_id"]])
-    return format_html('{}; <a href="{}">amend it here</a>.', exc.message.removesuffix("."), url)
 
 
 @login_required
