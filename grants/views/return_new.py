@@ -62,7 +62,6 @@ def return_new(request: HttpRequest) -> HttpResponse:
         request,
         "grants/returns/new_choose.html",
         {"form": choice, "owed": owed, "refusal": refusal, "title": "Submit a return"},
-        status=400 if choice.is_bound and choice.errors else 200,
     )
 
 
@@ -136,7 +135,6 @@ def _figures(request: HttpRequest, programmes, owed: list[OwedQuarter], *, progr
             "late": quarter_owed is not None and quarter_owed.state == "late",
             "change_url": reverse("return-new"),
         },
-        status=400 if form.is_bound else 200,
     )
 
 
