@@ -8,6 +8,7 @@ from api.views import (
     audit,
     auth,
     calls,
+    claim_audits,
     claims,
     indicators,
     participants,
@@ -37,6 +38,7 @@ router.register(
 )
 router.register("returns", returns.ReturnViewSet, basename="return")
 router.register("claims", claims.ClaimViewSet, basename="claim")
+router.register("claim-audits", claim_audits.ClaimAuditViewSet, basename="api-claim-audit")
 router.register("payments", payments.PaymentViewSet, basename="payment")
 router.register("review-rounds", review_rounds.ReviewRoundViewSet, basename="review-round")
 

@@ -222,3 +222,7 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"Claim {self.pk}: {self.measure_id} for {self.participant_id}"
+
+
+# Sampling audits live in their own module; importing them here registers them with the app.
+from claims.audit_models import AuditedClaim, ClaimAudit  # noqa: E402, F401

@@ -16,6 +16,8 @@ class Action(StrEnum):
     CLAIM_VIEW = "claim.view"  # obj: a claim
     CLAIM_SUBMIT = "claim.submit"  # obj: the programme
     CLAIM_REVIEW = "claim.review"  # verify or reject claims
+    AUDIT_VIEW = "audit.view"  # obj: a claim audit
+    AUDIT_MANAGE = "audit.manage"  # draw a sample, check its claims, conclude
 
 
 PROVIDERS_ENROL = "Only the provider's own staff can enrol participants on this programme."
@@ -23,6 +25,8 @@ COMMISSIONERS_DO_NOT_ENROL = "Providers enrol participants; commissioners verify
 CLAIM_NOT_VISIBLE = "No claim with that id is visible to you."
 PROVIDERS_CLAIM = "Only the provider's own staff can make claims for this programme."
 COMMISSIONERS_REVIEW_CLAIMS = "Only commissioners can verify or reject claims."
+AUDIT_NOT_VISIBLE = "No audit with that id is visible to you."
+COMMISSIONERS_AUDIT = "Only commissioners can draw and check audit samples."
 
 
 def _view(user, programme) -> Verdict:
@@ -48,6 +52,15 @@ def _review_claim(user, obj=None) -> Verdict:
     return allow_if(is_commissioner(user), COMMISSIONERS_REVIEW_CLAIMS)
 
 
+def _view_audit(user, audit) -> Verdict:
+    sees = is_staff_role(user) or audit.programme.provider_id in provider_organisation_ids(user)
+    return allow_if(sees, AUDIT_NOT_VISIBLE)
+
+
+def _manage_audit(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user), COMMISSIONERS_AUDIT)
+
+
 RULES = Rules(
     {
         Action.PARTICIPANT_VIEW: Rule(_view, NotFound),
@@ -55,6 +68,8 @@ RULES = Rules(
         Action.CLAIM_VIEW: Rule(_view_claim, NotFound),
         Action.CLAIM_SUBMIT: Rule(_providers_own(PROVIDERS_CLAIM)),
         Action.CLAIM_REVIEW: Rule(_review_claim),
+        Action.AUDIT_VIEW: Rule(_view_audit, NotFound),
+        Action.AUDIT_MANAGE: Rule(_manage_audit),
     }
 )
 has_permission = RULES.has_permission

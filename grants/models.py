@@ -315,11 +315,17 @@ class Payment(models.Model):
     programme and quarter whose amount is the original's amount **negated**, with a reason. So a
     plain SUM(amount) nets it out everywhere, and the original stays as it was. The constraints
     tie the sign to the kind; `reverses` is one-to-one, so a payment is reversed at most once;
-    grants.services.payment_reverse checks the rest (same amount, a reversal is not reversed)."""
+    grants.services.payment_reverse checks the rest (same amount, a reversal is not reversed).
+
+    A **clawback** is the same mechanism for money recovered after an audit of claims: a negative
+    entry for a quarter with the audit as its reason, linked to no one payment. It nets out of
+    what was paid and, as money the provider did not earn, out of what is due, so the quarter
+    is not made payable again (grants.payments)."""
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", "Payment"
         REVERSAL = "reversal", "Reversal"
+        CLAWBACK = "clawback", "Clawback"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT)
@@ -353,11 +359,13 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="payment", amount__gt=0, reverses__isnull=True, reason="")
-                | (Q(kind="reversal", amount__lt=0, reverses__isnull=False) & ~Q(reason="")),
+                | (Q(kind="reversal", amount__lt=0, reverses__isnull=False) & ~Q(reason=""))
+                | (Q(kind="clawback", amount__lt=0, reverses__isnull=True) & ~Q(reason="")),
                 name="payment_or_reversal_shape",
                 violation_error_message=(
                     "A payment has an amount over £0 and no reason or reversed payment; a reversal "
-                    "has a negative amount, the payment it reverses and a reason."
+                    "has a negative amount, the payment it reverses and a reason; a clawback has a "
+                    "negative amount and a reason."
                 ),
             ),
             fy_check("financial_year", "payment_financial_year_format"),
@@ -365,6 +373,11 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.CLAWBACK:
+            return (
+                f"clawback of {gbp(-self.amount, pence=True)} from {self.programme.reference} "
+                f"for {self.financial_year} Q{self.quarter}"
+            )
         if self.is_reversal:
             return (
                 f"reversal of {gbp(-self.amount, pence=True)} to {self.programme.reference} "

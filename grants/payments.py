@@ -21,6 +21,9 @@ The rules (docs/budgets-and-payments.md says the same for people):
 - "Paid" is net of reversals: a payment recorded in error is reversed by a linked entry of minus
   its amount (grants.services.payment_reverse), so the pair adds up to nothing and the quarter is
   payable again.
+- A clawback (grants.services.payment_clawback, posted by an audit of claims) is a negative
+  entry too, so it comes off "paid"; it is money the provider did not earn, so it also comes off
+  "due" as `recovered`, and the quarter's outstanding is what it was.
 """
 
 from __future__ import annotations
@@ -73,10 +76,11 @@ class QuarterDue:
     paid: Decimal
     started: bool
     lines: list[OutcomeLine] = field(default_factory=list)
+    recovered: Decimal = ZERO  # clawed back after an audit of claims: not earned after all
 
     @property
     def due(self) -> Decimal:
-        return self.fee_share + self.outcome_payment - self.capped
+        return self.fee_share + self.outcome_payment - self.capped - self.recovered
 
     @property
     def outstanding(self) -> Decimal:
@@ -155,12 +159,16 @@ def schedule(
     verified: Iterable[VerifiedOutcome],
     paid: dict[tuple[str, int], Decimal],
     today: date,
+    recovered: dict[tuple[str, int], Decimal] | None = None,
 ) -> Schedule:
     """The payment schedule of one payment-by-results programme.
 
     `tariffs` maps (measure id, financial year, quarter) to the target's tariff; `paid` maps
-    (financial year, quarter) to the total already paid for that quarter.
+    (financial year, quarter) to the total already paid for that quarter, net of reversals and
+    clawbacks; `recovered` maps it to what clawbacks took back (a positive amount), which is
+    also taken off what is due, so a clawback leaves the quarter's outstanding as it was.
     """
+    recovered = recovered or {}
     quarters = list(quarters_between(start, end))
     shares = fee_shares(service_fee, len(quarters))
     lines: dict[tuple[str, int], list[OutcomeLine]] = {}
@@ -187,6 +195,7 @@ def schedule(
                 paid=pence(paid.get(key, ZERO)),
                 started=quarter.start <= today,
                 lines=quarter_lines,
+                recovered=pence(recovered.get(key, ZERO)),
             )
         )
     return Schedule(award=pence(award), service_fee=pence(service_fee), quarters=rows)

@@ -113,7 +113,10 @@ class PaymentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(
         choices=Payment.Kind.choices,
         read_only=True,
-        help_text='"payment", or "reversal": a correction that cancels the payment in `reverses`.',
+        help_text=(
+            '"payment"; "reversal": a correction that cancels the payment in `reverses`; or '
+            '"clawback": money recovered after an audit of claims (negative, with the reason).'
+        ),
     )
     amount = serializers.DecimalField(
         max_digits=14,

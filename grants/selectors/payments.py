@@ -58,14 +58,17 @@ def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
     ):
         verified[pid].append(VerifiedOutcome(mid, name, fy, q, value))
     paid: dict[int, dict] = {pk: {} for pk in ids}
-    for pid, fy, q, total in (
+    recovered: dict[int, dict] = {pk: {} for pk in ids}  # clawbacks, as positive amounts
+    for pid, fy, q, kind, total in (
         Payment.objects.filter(programme_id__in=ids)
         .order_by()
-        .values("programme_id", "financial_year", "quarter")
+        .values("programme_id", "financial_year", "quarter", "kind")
         .annotate(total=Sum("amount"))
-        .values_list("programme_id", "financial_year", "quarter", "total")
+        .values_list("programme_id", "financial_year", "quarter", "kind", "total")
     ):
-        paid[pid][(fy, q)] = total
+        paid[pid][(fy, q)] = paid[pid].get((fy, q), 0) + total
+        if kind == Payment.Kind.CLAWBACK:
+            recovered[pid][(fy, q)] = -total
     return {
         p.pk: schedule(
             start=p.start_date,
@@ -76,6 +79,7 @@ def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
             verified=verified[p.pk],
             paid=paid[p.pk],
             today=today,
+            recovered=recovered[p.pk],
         )
         for p in programmes
     }

@@ -8,7 +8,13 @@ loader call these same functions, so each rule is written once. Callers may impo
 subject modules or, as most do, from this package.
 """
 
-from grants.services.payments import REVERSAL_REASON_MAX, payment_prepare, payment_record, payment_reverse
+from grants.services.payments import (
+    REVERSAL_REASON_MAX,
+    payment_clawback,
+    payment_prepare,
+    payment_record,
+    payment_reverse,
+)
 from grants.services.programmes import programme_create, programme_update, target_delete, target_save
 from grants.services.returns import (
     MAX_BULK_RETURNS,
@@ -35,6 +41,7 @@ __all__ = [
     "MAX_BULK_VERIFY",
     "REVERSAL_REASON_MAX",
     "ReturnInput",
+    "payment_clawback",
     "payment_prepare",
     "payment_record",
     "payment_reverse",

@@ -146,6 +146,11 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
                 "If the payment is due after all, record it again as a new payment.",
                 existing_id=original.reverses_id,
             )
+        if original.kind == Payment.Kind.CLAWBACK:
+            raise Conflict(
+                "This is a clawback; it cannot be reversed. If too much was clawed back, record a "
+                "payment for the difference."
+            )
         existing = Payment.objects.filter(reverses=original).values_list("pk", flat=True).first()
         if existing is not None:
             raise Conflict(
@@ -171,3 +176,59 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
         except IntegrityError:
             raise Conflict(f"Payment {original.pk} has already been reversed.") from None
         return reversal
+
+
+def payment_clawback(
+    *,
+    user,
+    programme: Programme,
+    financial_year: str,
+    quarter: int,
+    amount: Decimal,
+    reason: str,
+    today: date | None = None,
+) -> Payment:
+    """Recover money from a payment-by-results programme for one of its quarters (finance
+    officers and admins), e.g. what an audit of its claims found was paid in error: the
+    reversal mechanism's negative entry, for `amount` (a positive sum to take back), with the
+    reason, dated today and linked to no one payment. It comes off both what was paid and what
+    is due for the quarter (grants.payments), so the quarter is not made payable again. The
+    programme row is locked, as for recording a payment."""
+    require(user, Action.PROGRAMME_VIEW, programme, field="programme")
+    require(user, Action.PAYMENT_RECORD, programme)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why this money is being clawed back."]})
+    if len(reason) > REVERSAL_REASON_MAX:
+        raise ValidationFailed({"reason": [f"Keep the reason to {REVERSAL_REASON_MAX} characters."]})
+    if amount <= 0:
+        raise ValidationFailed({"amount": ["A clawback must be more than £0."]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed({"amount": ["Give the amount in pounds and pence."]})
+    today = today or clock.today()
+    period = parse_quarter(financial_year, quarter)
+    check_within_dates(period, programme)
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        if locked.commissioning_model != Programme.Model.PAYMENT_BY_RESULTS:
+            raise ValidationFailed(
+                {
+                    "programme": [
+                        f"{locked.reference} is not payment by results, so nothing can be clawed back."
+                    ]
+                }
+            )
+        clawback = Payment(
+            programme=locked,
+            kind=Payment.Kind.CLAWBACK,
+            financial_year=period.financial_year.label,
+            quarter=period.number,
+            amount=-amount,
+            paid_on=today,
+            reason=reason,
+            recorded_by=user,
+        )
+        clawback._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        validate(clawback)
+        save_with_history(clawback, user)
+        return clawback

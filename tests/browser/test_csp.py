@@ -98,6 +98,12 @@ def _returns(user):
     return returns_visible_to(user).order_by("pk")
 
 
+def _audits(user):
+    from claims.selectors import audits_visible_to
+
+    return audits_visible_to(user).order_by("pk")
+
+
 def _model(label):
     return lambda user: apps.get_model(label)._default_manager.order_by("pk")
 
@@ -105,6 +111,7 @@ def _model(label):
 # (substring of the pattern's name or argument name, queryset of candidates for this user).
 # Checked in order: the more specific first.
 MODEL_HINTS = [
+    ("claim-audit", lambda user: _audits(user)),
     ("programme-target", lambda user: _model("grants.ProgrammeTarget")(user).filter(programme__in=_programmes(user))),
     ("target", lambda user: _model("grants.ProgrammeTarget")(user).filter(programme__in=_programmes(user))),
     ("return", _returns),
