@@ -59,6 +59,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
         sso.link_or_refuse(request, sociallogin)
 
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        from accounts import sso
+
+        super().on_authentication_error(request, provider, error, exception, extra_context)
+        if extra_context is not None:
+            sso.authentication_failed(provider, error, exception, extra_context)
+
     def save_user(self, request: HttpRequest, sociallogin, form=None):
         from accounts import sso
 

@@ -11,6 +11,8 @@ provider in settings.OIDC_PROVIDERS (docs/deploy.md). The rules:
 
 from __future__ import annotations
 
+import logging
+
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +20,8 @@ from django.contrib.auth.models import Group
 from django.shortcuts import render
 
 from accounts.roles import Role
+
+logger = logging.getLogger(__name__)
 
 UNVERIFIED = (
     "Your organisation's sign-in did not confirm that {email} is your e-mail address, so Yardstick "
@@ -27,6 +31,11 @@ UNVERIFIED = (
 NO_EMAIL = (
     "Your organisation's sign-in did not tell Yardstick your e-mail address. Ask your IT service "
     "desk to release it to Yardstick, or sign in with your Yardstick username and password."
+)
+FAILED = (
+    "Yardstick could not finish signing you in with {name}: your organisation's sign-in refused "
+    "the request or did not answer. Try again; if it keeps happening, tell your IT service desk, "
+    "or sign in with your Yardstick username and password."
 )
 NO_ACCOUNT = (
     "No Yardstick account uses {email}. Ask your partnership's administrator (or your "
@@ -56,6 +65,13 @@ def _email(sociallogin) -> tuple[str, bool]:
 def _refuse(request, message: str):
     response = render(request, "accounts/sso_refused.html", {"message": message}, status=403)
     raise ImmediateHttpResponse(response)
+
+
+def authentication_failed(provider, error, exception, context: dict) -> None:
+    """The provider refused or failed (a wrong client secret, a bad token, no answer): the
+    person is told in plain words on allauth's error page, the operator finds the cause in the log."""
+    logger.warning("Single sign-on with %s failed: %s %r", provider.id, error, exception)
+    context["sso_failed_message"] = FAILED.format(name=getattr(provider, "name", "your organisation"))
 
 
 def may_create_account(sociallogin) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 
 from config.checks import DEVELOPMENT_SECRET_KEY
+from config.oidc import socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -178,30 +179,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 # TENANT/v2.0", "client_id": "...", "secret": "...", "signup_domains": ["southwark.gov.uk"],
 # "groups_claim": "groups", "roles": {"GROUP-ID": "Commissioner"}}]; see docs/deploy.md.
 OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default=[])
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": idp["id"],
-                "name": idp.get("name", idp["id"]),
-                "client_id": idp["client_id"],
-                "secret": idp.get("secret", ""),
-                "settings": {
-                    "server_url": idp["server_url"],
-                    "token_auth_method": idp.get("token_auth_method", "client_secret_post"),
-                    "scope": idp.get("scope", ["openid", "profile", "email"]),
-                    "yardstick": {
-                        "signup_domains": idp.get("signup_domains", []),
-                        "groups_claim": idp.get("groups_claim", ""),
-                        "roles": idp.get("roles", {}),
-                    },
-                },
-            }
-            for idp in OIDC_PROVIDERS
-        ],
-    }
-}
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(OIDC_PROVIDERS)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
