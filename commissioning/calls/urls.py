@@ -11,6 +11,7 @@ urlpatterns = [
     path("questions/", views.clarification_queue, name="questions"),
     path("<int:pk>/", views.call_detail, name="call"),
     path("<int:pk>/publish/", views.call_publish, name="publish"),
+    path("<int:pk>/scheme/", views.call_scheme, name="scheme"),
     path("<int:pk>/questions/", views.clarification_ask, name="ask"),
     path("<int:pk>/questions/<int:question_pk>/answer/", views.clarification_answer, name="answer"),
     path("<int:pk>/bids/new/", views.bid_start, name="bid-start"),

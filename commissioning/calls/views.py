@@ -666,3 +666,41 @@ def bid_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_pdf(figures), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="assessment-summary-bid-{bid.pk}.pdf"'
     return response
+
+
+@login_required
+@refusals_as_pages
+def call_scheme(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft call's scoring scheme (weights, threshold, price method, criteria with their
+    anchored descriptors), lots (budgets, measures and minimum volumes) and eligibility
+    questions, changed through call_update as the API does; fixed once the call opens."""
+    from outcomes.models import OutcomeMeasure
+
+    from .scheme_form import SCALE_POINTS, rows_from_call, rows_from_post, scheme_inputs
+
+    call = selectors.call_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.CALL_MANAGE)
+    errors: dict = {}
+    if request.method == "POST":
+        rows = rows_from_post(request.POST)
+        inputs = scheme_inputs(rows, errors)
+        if not errors:
+            try:
+                services.call_update(user=request.user, call=call, **inputs)
+            except ValidationFailed as exc:
+                errors = {("scheme" if k == "__all__" else k): v for k, v in exc.errors.items()}
+            except DomainError as exc:
+                if exc.status_code in (403, 404):
+                    raise
+                errors = {"scheme": [exc.message]}
+            else:
+                messages.success(request, "Scoring scheme and lots saved.")
+                return redirect("calls:call", pk=pk)
+    else:
+        rows = rows_from_call(call)
+    context = {
+        "call": call, "rows": rows, "errors": errors, "editable": call.status == Call.Status.DRAFT,
+        "measures": OutcomeMeasure.objects.order_by("name"), "methods": Call.PriceMethod.choices,
+        "points": range(SCALE_POINTS),
+    }  # fmt: skip
+    return render(request, "calls/scheme.html", context)
