@@ -10,6 +10,7 @@ from api.views import (
     calls,
     claim_audits,
     claims,
+    impact,
     indicators,
     participants,
     payments,
@@ -40,6 +41,7 @@ router.register("returns", returns.ReturnViewSet, basename="return")
 router.register("claims", claims.ClaimViewSet, basename="claim")
 router.register("claim-audits", claim_audits.ClaimAuditViewSet, basename="api-claim-audit")
 router.register("payments", payments.PaymentViewSet, basename="payment")
+router.register("impact-reports", impact.ImpactReportViewSet, basename="impact-report")
 router.register("review-rounds", review_rounds.ReviewRoundViewSet, basename="review-round")
 
 urlpatterns = [
@@ -48,6 +50,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so Swagger UI runs under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Before the router: its payments/<pk>/ would otherwise claim payments/summary/.
+    path("impact-cohorts/", impact.ImpactCohortView.as_view(), name="impact-cohorts"),
     path("payments/summary/", payments.PbrSummaryView.as_view(), name="payments-summary"),
     path(
         "programmes/<int:pk>/payments/", payments.ProgrammePaymentsView.as_view(), name="programme-payments"

@@ -70,6 +70,7 @@ SECTIONS: tuple[Section, ...] = (
         _commissioning(CommissioningAction.FUNDING_REVIEW_GENERATE),
     ),
     Section("Calls", "calls:list", ("/calls/",)),
+    Section("Impact", "impact:reports", ("/impact/",)),
     Section("Claims", "claims-ledger", ("/claims/",)),
     Section("Indicators", "indicator-list", ("/indicators/",)),
     Section("Budgets", "finance-budgets", ("/finance/budgets/",), _grants(GrantsAction.BUDGET_VIEW)),

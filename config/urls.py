@@ -26,6 +26,7 @@ urlpatterns = [
     path("claims/", include("claims.urls")),
     path("review/", include("commissioning.urls")),
     path("calls/", include("commissioning.calls.urls")),
+    path("impact/", include("commissioning.impact.urls")),
     path("funding-reviews/", include("commissioning.reports.urls")),
     path("audit/", include("audit.urls")),
     path("plan/", include("outcomes.urls")),

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from commissioning.impact.estimates import METHOD, MeasuredImpact
-from commissioning.impact.models import ComparisonPool, ImpactReport
+from commissioning.impact.models import CohortUpload, ComparisonPool, ImpactReport
 from commissioning.impact.permissions import REPORT_NOT_VISIBLE, Action, get_visible, has_permission
+from commissioning.impact.presentation import ReportMeta, ReportView, present
 from grants.permissions import provider_organisation_ids
 
 
@@ -55,3 +56,22 @@ def pools_visible_to(user) -> QuerySet[ComparisonPool]:
     if not has_permission(Action.REPORT_SEE_ALL, user).allowed:
         return ComparisonPool.objects.none()
     return ComparisonPool.objects.all()
+
+
+def report_view(report: ImpactReport) -> ReportView:
+    """The report as the page, the API and the PDF show it (one definition of every figure)."""
+    meta = ReportMeta(
+        report_id=report.pk,
+        programme_reference=report.programme.reference,
+        programme_title=report.programme.title,
+        measure_name=report.measure.name,
+        pool_name=report.pool.name,
+        status=report.get_status_display(),
+        created_at=report.created_at,
+        synthetic=report.synthetic,
+    )
+    return present(meta, report.result)
+
+
+def cohorts_for(programme_ids: Iterable[int]) -> QuerySet[CohortUpload]:
+    return CohortUpload.objects.filter(programme_id__in=list(programme_ids)).select_related("programme")

@@ -104,6 +104,12 @@ def _audits(user):
     return audits_visible_to(user).order_by("pk")
 
 
+def _impact_reports(user):
+    from commissioning.impact.selectors import reports_visible_to
+
+    return reports_visible_to(user).order_by("pk")
+
+
 def _model(label):
     return lambda user: apps.get_model(label)._default_manager.order_by("pk")
 
@@ -112,6 +118,7 @@ def _model(label):
 # Checked in order: the more specific first.
 MODEL_HINTS = [
     ("claim-audit", lambda user: _audits(user)),
+    ("impact", _impact_reports),
     ("programme-target", lambda user: _model("grants.ProgrammeTarget")(user).filter(programme__in=_programmes(user))),
     ("target", lambda user: _model("grants.ProgrammeTarget")(user).filter(programme__in=_programmes(user))),
     ("return", _returns),
