@@ -143,3 +143,25 @@ def test_money_in_messages_is_formatted(client, finance, pbr):
             "paid_on": "2009-08-01", "reference": "REM-1"}  # fmt: skip
     page = login(client, finance).post(url, form, follow=True).content.decode()
     assert "£5,333.33 to SSP-PBR1 for 2009/10 Q1" in page and "£5333.33" not in page
+
+
+def test_payments_net_of_reversals_are_called_spent_on_every_page(client, finance, pbr):
+    """docs/figures.md: "Spent" is the payments made, net of reversals; the budgets, stream and
+    payments pages name it the same (the payments pages said "Paid")."""
+    pay(finance, pbr, "1000.00")
+    login(client, finance)
+    pages = {
+        "payments": client.get(reverse("finance-payments")).content.decode(),
+        "programme": client.get(reverse("finance-programme-payments", args=[pbr.pk])).content.decode(),
+        "stream": client.get(reverse("finance-stream", args=[pbr.funding_stream_id])).content.decode(),
+        "budgets": client.get(reverse("finance-budgets")).content.decode(),
+    }
+    headers = {
+        name: re.findall(r"<th[^>]*>([^<]*)</th>|<dt[^>]*>([^<]*)</dt>", page) for name, page in pages.items()
+    }
+    for name, found in headers.items():
+        names = {a or b for a, b in found}
+        assert "Paid" not in names, name
+        assert "Spent" in names or "Spent (payments made)" in names, name
+    for page in pages.values():
+        assert "£1,000" in page
