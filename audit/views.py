@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.display import shown_changes
 from audit.forms import AuditFilterForm
 from audit.permissions import Action, require
 from audit.selectors import AuditFilter, audit_log
@@ -24,4 +25,7 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
     log = audit_log(criteria) if valid or not form.is_bound else None
     page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page")) if log is not None else None
     filtered = valid and any(form.cleaned_data.get(name) for name in form.fields)
-    return render(request, "audit/log.html", {"form": form, "page": page, "filtered": filtered})
+    shown = shown_changes(list(page.object_list)) if page is not None else {}
+    return render(
+        request, "audit/log.html", {"form": form, "page": page, "filtered": filtered, "shown": shown}
+    )

@@ -124,6 +124,12 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def value_in_words(field: models.Field, value, names: dict) -> str | None:
+    """A field's value as the pages show it (linked records named from `names`: model -> id ->
+    record); None for no value. Shared with the audit log's page."""
+    return _value(field, value, names)
+
+
 def _value(field: models.Field, value, names: dict) -> str | None:
     """A value as the pages show it; None for no value."""
     if value is None or value == "":
