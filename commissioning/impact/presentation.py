@@ -187,6 +187,7 @@ class _Words:
             return
         self.shown = True
         self.p_value = "less than 0.001" if estimate.p_value < 0.001 else f"{estimate.p_value:.3f}"
+        self.p_phrase = "p < 0.001" if estimate.p_value < 0.001 else f"p = {self.p_value}"
         low, high = estimate.low, estimate.high
         if kind.binary:
             self._binary(low, high)
@@ -231,7 +232,7 @@ class _Words:
             self.can_say = [
                 "The people this programme worked with reoffended less than similar people who did not "
                 f"take part: between {lo} and {hi} percentage points fewer reoffended within a year.",
-                f"The difference is statistically significant (p = {self.p_value}).",
+                f"The difference is statistically significant ({self.p_phrase}).",
             ]
         elif low > 0:
             up_lo, up_hi, _ = _points(low, high, e.difference)
@@ -262,7 +263,7 @@ class _Words:
             self.can_say = [
                 "The people this programme worked with spent more days in employment than similar people "
                 f"who did not take part: between {_num(low)} and {_num(high)} days more on average.",
-                f"The difference is statistically significant (p = {self.p_value}).",
+                f"The difference is statistically significant ({self.p_phrase}).",
             ]
         elif high < 0:
             self.headline = start + f"between {_num(-high)} and {_num(-low)} fewer days."
@@ -280,7 +281,7 @@ class _Words:
     def _spans_zero(self, outcome: str) -> None:
         self.can_say = [
             f"This analysis found no statistically significant difference in {outcome} between the "
-            f"people this programme worked with and a matched comparison group (p = {self.p_value}).",
+            f"people this programme worked with and a matched comparison group ({self.p_phrase}).",
         ]
         self.cannot_say = [
             f"That the programme changed {outcome}: the interval includes no difference at all.",

@@ -8,12 +8,13 @@ from django.db import transaction
 
 from commissioning import demo as commissioning_demo
 from commissioning.calls import demo as calls_demo
+from commissioning.impact import demo as impact_demo
 from grants import demo as grants_demo
 from outcomes import demo as outcomes_demo
 
 # Each app's loader, lowest layer first: grants' programmes need outcomes' measures, and
 # commissioning's review round needs the programmes; the calls recommission them.
-LOADERS = (outcomes_demo.load, grants_demo.load, commissioning_demo.load, calls_demo.load)
+LOADERS = (outcomes_demo.load, grants_demo.load, commissioning_demo.load, calls_demo.load, impact_demo.load)
 
 
 class Command(BaseCommand):
