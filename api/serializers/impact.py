@@ -53,7 +53,7 @@ class ImpactReportSerializer(serializers.Serializer):
 
 
 class ImpactCohortCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    programme = serializers.IntegerField()
+    programme = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     outcome_kind = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     rows = serializers.ListField(
         child=serializers.DictField(),

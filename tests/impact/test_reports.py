@@ -223,7 +223,9 @@ def test_another_provider_never_sees_the_report(client, commissioner, provider, 
     report = make_report(client, commissioner, provider, world)
     client.force_login(commissioner)
     client.post(reverse("impact:report-publish", args=[report.pk]))
+    assert len(client.get(reverse("impact-report-list")).json()["results"]) == 1
     client.force_login(provider2)
+    assert client.get(reverse("impact-report-list")).json()["results"] == []
     assert client.get(reverse("impact:report", args=[report.pk])).status_code == 404
     assert client.get(reverse("impact-report-detail", args=[report.pk])).status_code == 404
     assert client.get(reverse("impact:report-pdf", args=[report.pk])).status_code == 404
