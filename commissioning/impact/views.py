@@ -17,6 +17,7 @@ from commissioning.impact.permissions import Action, has_permission, require
 from core.errors import DomainError, ValidationFailed
 from core.files.uploads import read_limited
 from core.http import refusals_as_pages
+from grants.permissions import provider_organisation_ids
 from grants.selectors import programmes_visible_to
 from outcomes.models import OutcomeMeasure
 
@@ -35,7 +36,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "cohorts": selectors.cohorts_for(programmes.values_list("id", flat=True)).order_by("-created_at")[
             :20
         ],
-        "can_upload_cohort": programmes.exists(),
+        "can_upload_cohort": has_permission(Action.REPORT_MANAGE, user).allowed
+        or bool(provider_organisation_ids(user)),
     }
     return render(request, "impact/report_list.html", context)
 
