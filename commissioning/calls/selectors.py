@@ -17,6 +17,7 @@ from core.errors import Conflict
 from grants.permissions import member_organisation_ids
 
 from . import ranking
+from .delivery import BidDelivery, MeasureDelivery
 from .models import (
     AssessmentSubmission,
     Assessor,
@@ -373,3 +374,84 @@ def clarifications_waiting() -> QuerySet:
 def clarifications_published(call: Call) -> QuerySet:
     """A call's published answers, as every bidder sees them (without who asked)."""
     return call.clarifications.filter(published_at__isnull=False).order_by("published_at", "pk")
+
+
+def delivery_against_bids(programme_ids, *, today=None) -> dict[int, BidDelivery]:
+    """Delivery against the bid, for programmes created from a winning bid: what the bid promised
+    (its price, proposed outcomes per measure, projected cost per outcome and benefit-cost ratio
+    from the engine) beside what returns and claims achieved over the same service period (the
+    engine's outcomes, cost, cost per outcome and ratio). One definition for the programme page,
+    the VfM table and the funding review (HTML and PDF), so every channel shows the same figures;
+    the period is always the call's service period, whatever the page's own period."""
+    from commissioning.selectors import portfolio_vfm_inputs
+    from grants.models import Programme
+    from outcomes.periods import FinancialYear
+
+    bids = list(
+        Bid.objects.filter(programme_id__in=list(programme_ids)).select_related("call", "organisation")
+    )
+    if not bids:
+        return {}
+    projected = bids_vfm(bids)
+    promised: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    names: dict[int, str] = {}
+    for bid_id, measure_id, name, volume in ProposedOutcome.objects.filter(
+        bid_id__in=[b.pk for b in bids]
+    ).values_list("bid_id", "measure_id", "measure__name", "volume"):
+        promised[bid_id][measure_id] += volume
+        names[measure_id] = name
+    periods: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for bid in bids:
+        first = FinancialYear.containing(bid.call.service_start).label
+        last = FinancialYear.containing(bid.call.service_end).label
+        periods[(first, last)].append(bid.programme_id)
+    achieved_rows: dict[int, dict] = {}
+    achieved_measures: dict[int, dict[int, float]] = defaultdict(dict)
+    for (first, last), ids in periods.items():
+        result = vfm.compute(
+            portfolio_vfm_inputs(
+                Programme.objects.filter(pk__in=ids), first_year=first, last_year=last, today=today
+            )
+        )
+        for row in result.programmes.to_dict("records"):
+            achieved_rows[int(row["programme_id"])] = row | {"period": f"{first} to {last}"}
+        for row in result.measures.to_dict("records"):
+            achieved_measures[int(row["programme_id"])][int(row["measure_id"])] = float(row["achieved"] or 0)
+            names.setdefault(int(row["measure_id"]), row["measure"])
+    out = {}
+    for bid in bids:
+        row = achieved_rows.get(bid.programme_id, {})
+        outcomes = float(row.get("outcomes") or 0.0)
+        cost = row.get("cost")
+        bcr = row.get("bcr")
+        plan = projected.get(bid.pk, {})
+        measure_ids = sorted(
+            set(promised[bid.pk]) | set(achieved_measures[bid.programme_id]), key=lambda m: names.get(m, "")
+        )
+        out[bid.programme_id] = BidDelivery(
+            programme_id=bid.programme_id,
+            bid_id=bid.pk,
+            call_id=bid.call_id,
+            call_reference=bid.call.reference,
+            period=row.get("period", ""),
+            promised_price=bid.price,
+            promised_outcomes=ranking.money(sum(promised[bid.pk].values(), Decimal(0))),
+            projected_cost_per_outcome=plan.get("projected_cost_per_outcome"),
+            projected_bcr=plan.get("projected_bcr"),
+            achieved_outcomes=_dec(outcomes, "0.01"),
+            actual_cost=None if cost is None or pd.isna(cost) else _dec(float(cost), "0.01"),
+            cost_estimated=bool(row.get("cost_estimated", True)),
+            actual_cost_per_outcome=_dec(float(cost) / outcomes, "0.01")
+            if cost is not None and not pd.isna(cost) and outcomes > 0
+            else None,
+            actual_bcr=None if bcr is None or pd.isna(bcr) else _dec(float(bcr), "0.01"),
+            measures=[
+                MeasureDelivery(
+                    names.get(m, ""),
+                    ranking.money(promised[bid.pk].get(m, Decimal(0))),
+                    _dec(achieved_measures[bid.programme_id].get(m, 0.0), "0.01"),
+                )
+                for m in measure_ids
+            ],
+        )
+    return out

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from commissioning.calls.delivery import BidDelivery
+
 NO_DECISION = "No decision recorded"
 
 
@@ -117,6 +119,7 @@ class ProgrammeSection:
     primary_priority: str | None = None
     criteria_scored: int = 0
     criteria_total: int = 0
+    against_bid: BidDelivery | None = None  # a programme created from a winning bid
 
     @property
     def composite_partial(self) -> bool:

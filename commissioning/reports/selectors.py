@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, roles_of
 from commissioning import selectors, vfm
+from commissioning.calls.selectors import delivery_against_bids
 from commissioning.models import Criterion, Decision, ReportJob, ReviewRound
 from commissioning.permissions import Action, require
 from commissioning.reports.content import (
@@ -165,6 +166,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     spend = _spend_by_quarter(programmes, scope.years, inputs.include_submitted)
     paid = paid_by_programme(list(details))
     measures = selectors.measure_rows_by_programme(result)
+    against_bids = delivery_against_bids(list(details), today=today)
     decisions = _decisions(review_round) if review_round else {}
     criteria, criterion_means = _scores(review_round, inputs) if review_round else ([], {})
 
@@ -230,6 +232,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 decision=decision,
                 criteria_scored=row["criteria_scored"],
                 criteria_total=row["criteria_total"],
+                against_bid=against_bids.get(pid),
             )
         )
     sections.sort(key=lambda s: s.reference)

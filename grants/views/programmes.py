@@ -10,7 +10,7 @@ from django.shortcuts import render
 from core import clock
 from core.files import spreadsheets
 from core.http import refusals_as_pages
-from grants import selectors
+from grants import panels, selectors
 from grants.filters import SORT_LABELS, ProgrammeListFilter
 from grants.permissions import Action, has_permission
 
@@ -76,6 +76,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "history": selectors.programme_history(programme),
             "may_change": has_permission(Action.PROGRAMME_CHANGE, request.user, programme).allowed,
+            "panels": panels.render(request, programme),
         },
     )
 

@@ -369,6 +369,20 @@ def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
         ]
     else:
         story += [Note("No targets or returns recorded for this period.", WIDTH, size=8)]
+    if p.against_bid is not None:
+        d = p.against_bid
+        story += [
+            Spacer(1, 5),
+            Grid(
+                ["Delivery against the bid", "Promised in the bid", "Achieved"],
+                [list(line) for line in d.lines()] + [list(line) for line in d.measure_lines()],
+                [185, 90, 90],
+                "lrr",
+                caption=f"Delivery against the bid ({d.call_reference}), over the service period {d.period}",
+                min_rows=99,
+                row_height=12,
+            ),
+        ]
     if r.scope_kind == "round":
         story += [Spacer(1, 5), SideBySide(_scores(p), _decision(p), WIDTH, 250, 20)]
     if p.flags:
