@@ -304,9 +304,12 @@ class AssessorScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoreRecordSerializer(StrictFieldsMixin, serializers.Serializer):
+class _CriterionScoreSerializer(StrictFieldsMixin, serializers.Serializer):
     criterion = serializers.IntegerField(min_value=1)
     score = serializers.IntegerField(min_value=0, max_value=5)
+
+
+class ScoreRecordSerializer(_CriterionScoreSerializer):
     justification = serializers.CharField(max_length=5000, allow_blank=True)
 
 
@@ -319,9 +322,7 @@ class ModerationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ModerationRecordSerializer(StrictFieldsMixin, serializers.Serializer):
-    criterion = serializers.IntegerField(min_value=1)
-    score = serializers.IntegerField(min_value=0, max_value=5)
+class ModerationRecordSerializer(_CriterionScoreSerializer):
     rationale = serializers.CharField(max_length=5000, allow_blank=True)
     requested = serializers.BooleanField(required=False, default=False, help_text="The lead asked for it.")
 

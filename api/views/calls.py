@@ -294,6 +294,12 @@ class BidDetailView(_Base):
         return Response(s.BidSerializer(bid, context={"vfm": selectors.bids_vfm([bid])}).data)
 
 
+def _bid_transition(request, pk: int, service) -> Response:
+    """Submit or withdraw: the service decides, the bid is shown as it now is."""
+    bid = service(user=request.user, bid=_bid(request, pk))
+    return Response(s.BidSerializer(selectors.bid_detail(bid)).data)
+
+
 class BidSubmitView(_Base):
     @extend_schema(
         summary="Submit a draft bid before the closing time (409 at or after it)",
@@ -301,8 +307,7 @@ class BidSubmitView(_Base):
         responses={200: s.BidSerializer, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        bid = services.bid_submit(user=request.user, bid=_bid(request, pk))
-        return Response(s.BidSerializer(selectors.bid_detail(bid)).data)
+        return _bid_transition(request, pk, services.bid_submit)
 
 
 class BidWithdrawView(_Base):
@@ -312,8 +317,7 @@ class BidWithdrawView(_Base):
         responses={200: s.BidSerializer, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        bid = services.bid_withdraw(user=request.user, bid=_bid(request, pk))
-        return Response(s.BidSerializer(selectors.bid_detail(bid)).data)
+        return _bid_transition(request, pk, services.bid_withdraw)
 
 
 class BidExcludeView(_Base):
@@ -386,6 +390,16 @@ class InterestsView(_Base):
         return Response(s.InterestSerializer(row).data, status=201)
 
 
+def _criterion_write(request, pk: int, body, service, shown) -> Response:
+    """A score or a moderated score of a bid on one of its call's criteria: the body's other
+    fields (justification; rationale and requested) go to the service as they are."""
+    bid = _bid(request, pk)
+    data = dict(_valid(body, request.data))
+    criterion = _of_call(Criterion, bid.call, data.pop("criterion"), "criterion", "criterion")
+    row = service(user=request.user, bid=bid, criterion=criterion, **data)
+    return Response(shown(row).data, status=201)
+
+
 class BidScoresView(_Base):
     @extend_schema(
         summary="Scores of a bid: your own, and everyone's once yours are submitted",
@@ -403,17 +417,9 @@ class BidScoresView(_Base):
         responses={201: s.AssessorScoreSerializer, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        bid = _bid(request, pk)
-        data = _valid(s.ScoreRecordSerializer, request.data)
-        criterion = _of_call(Criterion, bid.call, data["criterion"], "criterion", "criterion")
-        score = services.score_record(
-            user=request.user,
-            bid=bid,
-            criterion=criterion,
-            score=data["score"],
-            justification=data["justification"],
+        return _criterion_write(
+            request, pk, s.ScoreRecordSerializer, services.score_record, s.AssessorScoreSerializer
         )
-        return Response(s.AssessorScoreSerializer(score).data, status=201)
 
 
 class BidScoresSubmitView(_Base):
@@ -449,14 +455,9 @@ class BidModerationView(_Base):
         responses={201: s.ModerationSerializer, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        bid = _bid(request, pk)
-        data = _valid(s.ModerationRecordSerializer, request.data)
-        criterion = _of_call(Criterion, bid.call, data["criterion"], "criterion", "criterion")
-        row = services.moderation_record(
-            user=request.user, bid=bid, criterion=criterion, score=data["score"], rationale=data["rationale"],
-            requested=data["requested"],
-        )  # fmt: skip
-        return Response(s.ModerationSerializer(row).data, status=201)
+        return _criterion_write(
+            request, pk, s.ModerationRecordSerializer, services.moderation_record, s.ModerationSerializer
+        )
 
 
 def ranking_rows(call: Call) -> list[dict]:

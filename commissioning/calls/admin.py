@@ -27,8 +27,8 @@ CALL_ADMIN_FIELDS = [
 ]  # fmt: skip
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shown with its history; never added, changed or deleted here."""
+class NoWrites:
+    """Never added, changed or deleted here (shown read-only)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -40,19 +40,14 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoWrites, SimpleHistoryAdmin):
+    """Shown with its history; a write here would bypass a rule the services keep."""
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LotInline(ReadOnlyInline):

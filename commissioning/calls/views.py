@@ -28,6 +28,11 @@ from .ranking import money
 from .services._common import is_open_for_bids, now
 
 
+def post_action(view):
+    """A form's POST target: signed in, POST only, a refusal shown as a page (403/404)."""
+    return login_required(require_POST(refusals_as_pages(view)))
+
+
 def _ranking_rows(call: Call) -> list[dict]:
     return [
         {
@@ -95,9 +100,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "calls/call_detail.html", context)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     _run(
@@ -106,9 +109,7 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:call", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def clarification_ask(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     _run(
@@ -121,9 +122,7 @@ def clarification_ask(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:call", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def clarification_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     require(request.user, Action.CALL_MANAGE)
@@ -151,9 +150,7 @@ def clarification_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/questions.html", {"waiting": waiting})
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def bid_start(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     lot = Lot.objects.filter(call=call, pk=_int(request.POST.get("lot"))).first()
@@ -334,18 +331,14 @@ def _assessment_context(user, bid: Bid) -> dict:
     }  # fmt: skip
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     bid = selectors.bid_get_visible(user=request.user, pk=pk)
     _run(request, lambda: services.bid_withdraw(user=request.user, bid=bid), "Bid withdrawn.")
     return redirect("calls:bid", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def bid_score(request: HttpRequest, pk: int) -> HttpResponse:
     """Save this assessor's scores (and, with action=submit, submit them)."""
     bid = selectors.bid_get_visible(user=request.user, pk=pk)
@@ -376,9 +369,7 @@ def bid_score(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:bid", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def bid_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     bid = selectors.bid_get_visible(user=request.user, pk=pk)
     criterion = Criterion.objects.filter(call=bid.call, pk=_int(request.POST.get("criterion"))).first()
@@ -398,9 +389,7 @@ def bid_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:bid", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def bid_exclude(request: HttpRequest, pk: int) -> HttpResponse:
     bid = selectors.bid_get_visible(user=request.user, pk=pk)
     reason = request.POST.get("reason", "")
@@ -454,9 +443,7 @@ def _commissioners():
     return get_user_model().objects.filter(groups__name="Commissioner").order_by("username")
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def assessor_assign(request: HttpRequest, pk: int) -> HttpResponse:
     from django.contrib.auth import get_user_model
 
@@ -470,9 +457,7 @@ def assessor_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:assessment", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def interest_declare(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     organisation = Organisation.objects.filter(pk=_int(request.POST.get("organisation"))).first()
@@ -489,9 +474,7 @@ def interest_declare(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calls:assessment", pk=pk)
 
 
-@login_required
-@require_POST
-@refusals_as_pages
+@post_action
 def award_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_get_visible(user=request.user, pk=pk)
     lot = Lot.objects.filter(call=call, pk=_int(request.POST.get("lot"))).first()

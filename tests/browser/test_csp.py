@@ -129,6 +129,7 @@ MODEL_HINTS = [
     ("score", _model("commissioning.Score")),
     ("calls:bid-start", _calls),  # a call's "start a bid" page
     ("calls:bid", _bids),
+    ("calls:scheme", _calls),  # a call's scoring scheme and lots
     ("bid", _bids),
     ("call", _calls),
     ("question", _model("calls.Clarification")),  # of the call chosen (see resolve_args)
