@@ -259,3 +259,35 @@ def test_publishing_supersedes_the_earlier_report(client, commissioner, provider
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("superseded", "published")
+
+
+def test_cohort_data_on_the_page_with_a_bad_row_saves_nothing(client, provider, world):
+    client.force_login(provider)
+    header = ["participant_reference", *HEADER[1:]]
+    good = [world["references"][0], 30, "male", 2, 100, "theft", "no", 1]
+    bad = [world["references"][1], 30, "male", 2, 100, "theft", "no", 7]
+    body = "\n".join(",".join(str(c) for c in row) for row in [header, good, bad]).encode()
+    response = client.post(
+        reverse("impact:cohort-upload"),
+        {
+            "programme": world["programme"].pk,
+            "outcome_kind": "reoffence",
+            "file": SimpleUploadedFile("c.csv", body),
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved: 1 row needs fixing" in page and '<td class="govuk-table__cell">3</td>' in page
+    assert not CohortUpload.objects.exists()
+
+    body = "\n".join(",".join(str(c) for c in row) for row in [header, good]).encode()
+    response = client.post(
+        reverse("impact:cohort-upload"),
+        {
+            "programme": world["programme"].pk,
+            "outcome_kind": "reoffence",
+            "file": SimpleUploadedFile("c.csv", body),
+        },
+    )
+    assert response.status_code == 302
+    assert CohortUpload.objects.get().members.count() == 1
