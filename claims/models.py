@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from claims.storage import evidence_storage
 from outcomes.fields import MoneyField
 
 # Letters and digits that cannot be misread for one another (no 0/O, 1/I/L).
@@ -195,6 +197,14 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    payment = models.ForeignKey(
+        "grants.Payment",
+        on_delete=models.PROTECT,
+        related_name="claims",
+        null=True,
+        blank=True,
+        help_text="The payment that paid it (for its quarter of achievement).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -214,6 +224,11 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="claim_price_gte_0"),
             models.CheckConstraint(
+                condition=~Q(status="paid") | Q(payment__isnull=False),
+                name="claim_paid_has_payment",
+                violation_error_message="A paid claim names the payment that paid it.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reason=""),
                 name="claim_rejected_has_reason",
                 violation_error_message="A rejected claim needs a reason.",
@@ -222,6 +237,45 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"Claim {self.pk}: {self.measure_id} for {self.participant_id}"
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    """A stored name made by the server (never the uploader's file name): claim id and a UUID."""
+    return f"claims/{instance.claim_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class EvidenceFile(models.Model):
+    """A file evidencing a claim (payslip, letter, certificate), its type checked by its content.
+    Kept in the private "evidence" storage and handed out only to people who may see the claim."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        PNG = "png", "PNG image"
+        JPEG = "jpeg", "JPEG image"
+        DOCX = "docx", "Word document (.docx)"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence_files")
+    file = models.FileField(storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    original_name = models.CharField(
+        max_length=200, help_text="The uploader's file name, shown, never used as a path."
+    )
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="evidence_file_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["pdf", "png", "jpeg", "docx"]), name="evidence_file_kind_accepted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_kind_display()}) for claim {self.claim_id}"
 
 
 # Sampling audits live in their own module; importing them here registers them with the app.

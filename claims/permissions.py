@@ -18,6 +18,8 @@ class Action(StrEnum):
     CLAIM_REVIEW = "claim.review"  # verify or reject claims
     AUDIT_VIEW = "audit.view"  # obj: a claim audit
     AUDIT_MANAGE = "audit.manage"  # draw a sample, check its claims, conclude
+    EVIDENCE_ADD = "claim.evidence.add"  # obj: a claim
+    OUTCOMES_MANAGE = "claim.outcomes.manage"  # obj: the programme whose payable outcomes are set
 
 
 PROVIDERS_ENROL = "Only the provider's own staff can enrol participants on this programme."
@@ -27,6 +29,8 @@ PROVIDERS_CLAIM = "Only the provider's own staff can make claims for this progra
 COMMISSIONERS_REVIEW_CLAIMS = "Only commissioners can verify or reject claims."
 AUDIT_NOT_VISIBLE = "No audit with that id is visible to you."
 COMMISSIONERS_AUDIT = "Only commissioners can draw and check audit samples."
+COMMISSIONERS_SET_OUTCOMES = "Only commissioners can set the outcomes a programme pays for per claim."
+PROVIDERS_ADD_EVIDENCE = "Only the provider's own staff can add evidence to this claim."
 
 
 def _view(user, programme) -> Verdict:
@@ -61,6 +65,14 @@ def _manage_audit(user, obj=None) -> Verdict:
     return allow_if(is_commissioner(user), COMMISSIONERS_AUDIT)
 
 
+def _add_evidence(user, claim) -> Verdict:
+    return _providers_own(PROVIDERS_ADD_EVIDENCE)(user, claim.programme)
+
+
+def _manage_outcomes(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user), COMMISSIONERS_SET_OUTCOMES)
+
+
 RULES = Rules(
     {
         Action.PARTICIPANT_VIEW: Rule(_view, NotFound),
@@ -70,6 +82,10 @@ RULES = Rules(
         Action.CLAIM_REVIEW: Rule(_review_claim),
         Action.AUDIT_VIEW: Rule(_view_audit, NotFound),
         Action.AUDIT_MANAGE: Rule(_manage_audit),
+        Action.EVIDENCE_ADD: Rule(_add_evidence),
+        Action.OUTCOMES_MANAGE: Rule(
+            lambda user, obj=None: allow_if(is_commissioner(user), COMMISSIONERS_SET_OUTCOMES)
+        ),
     }
 )
 has_permission = RULES.has_permission

@@ -12,6 +12,7 @@ from django.db import connections
 from django.db.models import FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
 
+from claims.selectors import figures as claim_figures
 from commissioning import vfm
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission
@@ -153,6 +154,7 @@ def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, incl
     keys = ["programme_id", "measure_id"]
     columns = [*keys, "target", "achieved", "missing_returns"]
     measures = pd.DataFrame.from_records(measure_rows, columns=columns)
+    measures = _claimed_outcomes(measures, programmes, years=years, include_submitted=include_submitted)
     measures = measures.astype({"target": float, "achieved": float})
     spend = pd.DataFrame.from_records(spend_rows, columns=["programme_id", "spend"])
     missing = measures.groupby("programme_id", as_index=False)["missing_returns"].sum()
@@ -161,6 +163,30 @@ def vfm_totals(programmes: QuerySet[Programme], *, years: list[str], today, incl
         spend=spend.astype({"spend": float}),
         missing=missing[missing["missing_returns"] > 0].astype("int64").reset_index(drop=True),
     )
+
+
+def _claimed_outcomes(
+    measures: pd.DataFrame, programmes: QuerySet[Programme], *, years: list[str], include_submitted: bool
+) -> pd.DataFrame:
+    """Measures a programme pays per participant claim count its claims (the claims ledger), not
+    returns: verified and paid claims achieved in the years (submitted too if the round counts
+    them), and no missing returns, as none are expected."""
+    start, end = FinancialYear.parse(years[0]).start, FinancialYear.parse(years[-1]).end
+    pairs, counts = claim_figures.claim_outcome_counts(
+        programmes, start=start, end=end, include_submitted=include_submitted
+    )
+    if not pairs:
+        return measures
+    keyed = list(zip(measures["programme_id"], measures["measure_id"], strict=True))
+    claimed = pd.Series([key in pairs for key in keyed], index=measures.index, dtype=bool)
+    measures = measures.copy()
+    measures.loc[claimed, "achieved"] = [float(counts.get(key, 0)) for key in keyed if key in pairs]
+    measures.loc[claimed, "missing_returns"] = 0
+    present = set(keyed)
+    extra = [(p, m, 0.0, float(n), 0) for (p, m), n in counts.items() if (p, m) not in present]
+    if extra:
+        measures = pd.concat([measures, pd.DataFrame.from_records(extra, columns=measures.columns)])
+    return measures.reset_index(drop=True)
 
 
 def programme_frame(programmes: QuerySet[Programme]) -> pd.DataFrame:

@@ -6,6 +6,8 @@ site's own scripts and stylesheets (htmx, Chart.js and Swagger UI are vendored a
 (style-src-attr) because Chart.js, Swagger UI and a few templates set them; they cannot run code.
 """
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -25,6 +27,7 @@ DEFAULT_CSP = "; ".join(
     ]
 )
 
+EVIDENCE_UPLOAD_PATH = re.compile(r"^/(api/)?claims/[0-9]+/evidence/$")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -47,13 +50,16 @@ class SecurityHeadersMiddleware:
     def _too_big(request) -> HttpResponse | None:
         # Stops a huge body before Django streams it to a temporary file; uploads are checked
         # again, with a friendlier message, by core.files.uploads.read_limited.
-        limit = settings.YARDSTICK["MAX_UPLOAD_BYTES"] + 1024 * 1024  # room for the form fields
+        # Evidence for a claim (its own, usually larger, limit) is posted only to these paths.
+        evidence = EVIDENCE_UPLOAD_PATH.match(request.path_info or "")
+        largest = settings.YARDSTICK["MAX_EVIDENCE_BYTES" if evidence else "MAX_UPLOAD_BYTES"]
+        limit = largest + 1024 * 1024  # room for the form fields
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length <= limit:
             return None
-        megabytes = settings.YARDSTICK["MAX_UPLOAD_BYTES"] / 1_048_576
+        megabytes = largest / 1_048_576
         message = f"The request is too large; files may be at most {megabytes:.1f} MB."
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -202,6 +202,21 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Evidence for outcome claims (payslips, certificates): private files, outside static and media,
+# never served by a URL of their own; only claims.views / the API's evidence download hand one
+# out, to people who may see its claim. docs/deploy.md shows an S3-compatible bucket instead.
+EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=BASE_DIR / "private" / "evidence")
+STORAGES["evidence"] = env.json(
+    "EVIDENCE_STORAGE",  # a whole STORAGES entry as JSON, e.g. django-storages' S3Storage
+    default={
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(EVIDENCE_ROOT),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
+)
 
 # Yardstick's own settings
 YARDSTICK = {
@@ -226,6 +241,8 @@ YARDSTICK = {
     "ALLOW_DEMO_DATA": env.bool("ALLOW_DEMO_DATA", default=False),
     # Largest file a person may upload (Excel returns, 360Giving JSON), in bytes.
     "MAX_UPLOAD_BYTES": env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024),
+    # Largest evidence file (PDF, PNG, JPEG, DOCX) a provider may attach to a claim, in bytes.
+    "MAX_EVIDENCE_BYTES": env.int("MAX_EVIDENCE_BYTES", default=10 * 1024 * 1024),
     # Largest 360Giving file manage.py import_360giving reads, in bytes.
     "MAX_IMPORT_BYTES": env.int("MAX_IMPORT_BYTES", default=50 * 1024 * 1024),
     # The address people reach Yardstick at (https://yardstick.example.org), for links in e-mails.
@@ -283,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "BidStatusEnum": "commissioning.calls.models.Bid.Status",
         "CallKindEnum": "commissioning.calls.models.Call.Kind",
         "CriterionKindEnum": "commissioning.calls.models.Criterion.Kind",
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ClaimAuditStatusEnum": "claims.audit_models.ClaimAudit.Status",
     },
 }
 

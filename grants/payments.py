@@ -9,9 +9,12 @@ The rules (docs/budgets-and-payments.md says the same for people):
   whole pence; the pence left over by the division are paid in the final quarter, so the shares
   add up to the fee exactly.
 - Outcome payments: for each measure, the quarter's **verified** return value × the tariff set on
-  the programme's target for that measure and quarter. Submitted or queried returns earn nothing
-  until verified. A negative value earns nothing (no claw-back). A verified value with no tariff
-  for its quarter earns nothing and is shown as unpriced.
+  the programme's target for that measure and quarter. A measure the programme pays per
+  participant claim (grants.ledger) counts its verified claims instead, each at the price fixed
+  when it was claimed: the value is the number of claims, the amount the sum of their prices.
+  Submitted or queried returns earn nothing until verified. A negative value earns nothing (no
+  claw-back). A verified value with no tariff for its quarter earns nothing and is shown as
+  unpriced.
 - The award is the ceiling (it is what the funding stream committed). The service fee is fixed,
   so the cap falls on outcome payments: taking quarters in order, a quarter's outcome payments
   are cut so that the outcome payments so far never exceed award − service fee. The amount cut
@@ -45,13 +48,15 @@ def pence(amount: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class VerifiedOutcome:
-    """One verified return: measure, quarter and value."""
+    """One verified return (measure, quarter and value), or a quarter's verified claims for a
+    measure paid per claim: their number as the value and `amount`, the sum of their prices."""
 
     measure_id: int
     measure_name: str
     financial_year: str
     quarter: int
     value: Decimal
+    amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -174,8 +179,12 @@ def schedule(
     lines: dict[tuple[str, int], list[OutcomeLine]] = {}
     for outcome in sorted(verified, key=lambda o: (o.measure_name, o.measure_id)):
         key = (outcome.financial_year, outcome.quarter)
-        tariff = tariffs.get((outcome.measure_id, outcome.financial_year, outcome.quarter))
-        amount = ZERO if tariff is None else pence(max(outcome.value, Decimal("0")) * tariff)
+        if outcome.amount is not None:  # claims, each at its own price: the mean price is shown
+            amount = pence(outcome.amount)
+            tariff = pence(amount / outcome.value) if outcome.value else None
+        else:
+            tariff = tariffs.get((outcome.measure_id, outcome.financial_year, outcome.quarter))
+            amount = ZERO if tariff is None else pence(max(outcome.value, Decimal("0")) * tariff)
         lines.setdefault(key, []).append(
             OutcomeLine(outcome.measure_id, outcome.measure_name, outcome.value, tariff, amount)
         )

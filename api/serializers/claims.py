@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.fields import StrictFieldsMixin
 from api.filters import MAX_ID
-from claims.models import Claim, EvidenceType
+from claims.models import Claim, EvidenceFile, EvidenceType
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -44,3 +44,24 @@ class ClaimCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class ClaimRejectSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why: the provider sees it.")
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    claim = serializers.IntegerField(source="claim_id", read_only=True)
+    kind = serializers.ChoiceField(choices=EvidenceFile.Kind.choices, read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    size = serializers.IntegerField(read_only=True, help_text="Bytes.")
+    sha256 = serializers.CharField(read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    download = serializers.SerializerMethodField(help_text="Where the file is downloaded (the API).")
+
+    def get_download(self, obj) -> str:
+        return f"/api/claims/{obj.claim_id}/evidence/{obj.pk}/"
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A PDF, PNG, JPEG or Word (.docx) file; its type is read from its content, not its name."
+    )

@@ -1,18 +1,23 @@
 """Outcome claims: submit (one or up to 10,000), verify, reject. claims.services decides."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.security import RecentlyAuthenticated
-from api.filters import ClaimFilter
+from api.filters import MAX_ID, ClaimFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import claims as s
 from api.serializers.returns import ReturnBulkErrorSerializer
 from api.throttles import WriteRateThrottle
 from claims import selectors, services
-from core.errors import ValidationFailed
+from claims.downloads import evidence_download
+from claims.evidence import KINDS as EVIDENCE_KINDS
+from claims.permissions import CLAIM_NOT_VISIBLE
+from core.errors import NotFound, ValidationFailed
 
 
 @extend_schema_view(
@@ -99,6 +104,65 @@ class ClaimViewSet(
             user=request.user, claim=self.get_object(), reason=serializer.validated_data["reason"]
         )
         return Response(s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A claim's evidence files",
+        request=None,
+        responses={200: s.EvidenceFileSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach an evidence file to a submitted claim (PDF, PNG, JPEG or DOCX, by content)",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceFileSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def evidence(self, request, pk=None):
+        claim = selectors.claim_get_visible(user=request.user, pk=_id(pk))
+        if request.method == "GET":
+            rows = claim.evidence_files.select_related("uploaded_by").order_by("uploaded_at", "id")
+            return Response(s.EvidenceFileSerializer(rows, many=True).data)
+        unexpected = sorted(set(request.data) - {"file"})
+        if unexpected:
+            raise ValidationFailed({name: ["Unexpected field."] for name in unexpected})
+        row = services.evidence_add(user=request.user, claim=claim, upload=request.FILES.get("file"))
+        return Response(s.EvidenceFileSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download one evidence file (people who may see the claim)",
+        request=None,
+        responses={
+            **{(200, kind.content_type): OpenApiTypes.BINARY for kind in EVIDENCE_KINDS.values()},
+            **READ_ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>[0-9]+)",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def evidence_file(self, request, pk=None, evidence_id=None):
+        row = selectors.evidence_get_visible(user=request.user, claim_pk=_id(pk), pk=_id(evidence_id))
+        return evidence_download(row)
+
+
+def _id(raw) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise NotFound(CLAIM_NOT_VISIBLE) from None
+    if not 0 < value <= MAX_ID:
+        raise NotFound(CLAIM_NOT_VISIBLE)
+    return value
 
 
 def _claim_input(raw) -> services.ClaimInput:

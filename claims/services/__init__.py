@@ -15,6 +15,14 @@ from claims.services.claims import (
     claim_verify,
     claims_bulk_submit,
 )
+from claims.services.enrolment_import import enrolments_import
+from claims.services.evidence import evidence_add
+from claims.services.outcomes import (
+    PayableOutcomeInput,
+    claim_terms_set,
+    payable_outcome_remove,
+    payable_outcome_set,
+)
 from claims.services.participants import EnrolmentInput, participant_enrol
 from claims.services.rekey import participant_key_rotate
 
@@ -26,11 +34,17 @@ __all__ = [
     "audit_post_clawback",
     "MAX_BULK_CLAIMS",
     "ClaimInput",
+    "PayableOutcomeInput",
+    "claim_terms_set",
+    "payable_outcome_remove",
+    "payable_outcome_set",
     "EnrolmentInput",
     "claim_reject",
     "claim_submit",
     "claim_verify",
     "claims_bulk_submit",
+    "enrolments_import",
+    "evidence_add",
     "participant_enrol",
     "participant_key_rotate",
 ]

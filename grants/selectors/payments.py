@@ -1,7 +1,10 @@
 """Reads of payments by results: payments a user may see, each programme's payment schedule."""
 
+from decimal import Decimal
+
 from django.db.models import QuerySet, Sum
 
+from grants.ledger import ledger
 from grants.models import (
     OutcomeReturn,
     Payment,
@@ -42,7 +45,8 @@ def pbr_programmes_visible_to(user) -> QuerySet[Programme]:
 
 
 def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
-    """The payment-by-results schedule of each programme, in three queries for any number."""
+    """The payment-by-results schedule of each programme, in four queries for any number (targets,
+    verified returns, the claims ledger's figures, payments)."""
     programmes = list(programmes)
     ids = [p.pk for p in programmes]
     tariffs: dict[int, dict] = {pk: {} for pk in ids}
@@ -51,12 +55,25 @@ def payment_schedules(programmes, *, today) -> dict[int, Schedule]:
     ):
         tariffs[pid][(mid, fy, q)] = tariff
     verified: dict[int, list] = {pk: [] for pk in ids}
+    per_claim, claimed = ledger().figures(ids)
     for pid, mid, name, fy, q, value in (
         OutcomeReturn.objects.filter(programme_id__in=ids, status=OutcomeReturn.Status.VERIFIED)
         .order_by()
         .values_list("programme_id", "measure_id", "measure__name", "financial_year", "quarter", "value")
     ):
-        verified[pid].append(VerifiedOutcome(mid, name, fy, q, value))
+        if (pid, mid) not in per_claim:  # a measure paid per claim counts its claims, not returns
+            verified[pid].append(VerifiedOutcome(mid, name, fy, q, value))
+    for row in claimed:
+        verified[row.programme_id].append(
+            VerifiedOutcome(
+                row.measure_id,
+                row.measure_name,
+                row.financial_year,
+                row.quarter,
+                Decimal(row.claims),
+                amount=row.amount,
+            )
+        )
     paid: dict[int, dict] = {pk: {} for pk in ids}
     recovered: dict[int, dict] = {pk: {} for pk in ids}  # clawbacks, as positive amounts
     for pid, fy, q, kind, total in (

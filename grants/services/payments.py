@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from core import clock
 from core.errors import Conflict, ValidationFailed
 from core.formatting import gbp
+from grants.ledger import ledger
 from grants.models import Payment, Programme
 from grants.permissions import Action, require
 from grants.selectors import payment_schedule
@@ -43,6 +44,10 @@ def payment_record(
             today=today,
         )
         save_with_history(payment, user)
+        row = payment_schedule(payment.programme, today=today or clock.today()).find(
+            payment.financial_year, payment.quarter
+        )
+        ledger().payment_recorded(payment, schedule_row=row)
         return payment
 
 
@@ -175,6 +180,7 @@ def payment_reverse(*, user, payment: Payment, reason: str, today: date | None =
                 save_with_history(reversal, user)
         except IntegrityError:
             raise Conflict(f"Payment {original.pk} has already been reversed.") from None
+        ledger().payment_reversed(original, reversal)
         return reversal
 
 

@@ -133,7 +133,9 @@ MODEL_HINTS = [
     ("bid", _bids),
     ("call", _calls),
     ("question", _model("calls.Clarification")),  # of the call chosen (see resolve_args)
+    ("claims-outcome", _programmes),  # a programme's payable outcome's removal (POST only)
     ("claim", _claims),
+    ("evidence", lambda user: _model("claims.EvidenceFile")(user).filter(claim__in=_claims(user))),  # of the claim chosen
     ("staff", _organisations),
     ("member", _model("grants.Membership")),  # of the organisation chosen
     ("invitation", _model("grants.StaffInvitation")),  # of the organisation chosen
@@ -247,6 +249,7 @@ def resolve_args(pattern: Pattern, user) -> tuple[list, dict] | None:
                 queryset = queryset.filter(programme_id=values["programme_pk"])
             # ... a call's question to that call, an organisation's member to that organisation
             for parent, field in (
+                ("claim-evidence", "claim_id"),
                 ("call", "call_id"),
                 ("staff", "organisation_id"),
                 ("invitation", "organisation_id"),
