@@ -14,6 +14,7 @@ from commissioning.impact.estimates import OutcomeKind
 from commissioning.impact.forms import CohortUploadForm, PoolUploadForm, ReportForm
 from commissioning.impact.models import CohortUpload, ImpactReport
 from commissioning.impact.permissions import Action, has_permission, require
+from commissioning.impact.presentation import count_text
 from core.errors import DomainError, ValidationFailed
 from core.files.uploads import read_limited
 from core.http import refusals_as_pages
@@ -134,8 +135,8 @@ def pool_upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Saved the pool {pool.name}: {pool.rows_submitted - pool.rows_enrolled:,} people "
-                f"({pool.rows_enrolled:,} left out as enrolled on a programme).",
+                f"Saved the pool {pool.name}: {count_text(pool.rows_submitted - pool.rows_enrolled)} people "
+                f"({count_text(pool.rows_enrolled)} left out as enrolled on a programme).",
             )
             return redirect("impact:reports")
     return render(
@@ -173,8 +174,9 @@ def cohort_upload(request: HttpRequest) -> HttpResponse:
             found = upload.rows_submitted - upload.rows_not_found
             messages.success(
                 request,
-                f"Saved cohort data for {upload.programme.reference}: {found:,} enrolled participants found, "
-                f"{upload.rows_not_found:,} rows not enrolled on the programme.",
+                f"Saved cohort data for {upload.programme.reference}: {count_text(found)} enrolled "
+                f"participants found, {count_text(upload.rows_not_found)} rows not enrolled on the "
+                "programme.",
             )
             return redirect("impact:reports")
     return render(

@@ -107,6 +107,8 @@ def test_a_pool_upload_pseudonymises_and_leaves_out_enrolled_people(client, comm
     assert PoolMember.objects.filter(pool=pool).count() == 3000
     member = PoolMember.objects.first()
     assert len(member.pseudonym) == 64 and "CE" not in member.pseudonym
+    page = client.get(reverse("impact:reports")).content.decode()
+    assert "3,003 rows, fewer than 5 left out as enrolled" in page
 
 
 def test_a_pool_upload_with_bad_rows_saves_nothing_and_lists_them_by_row(client, commissioner, world):
