@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissioning import selectors, services
-from commissioning.calls.selectors import delivery_against_bids
+from commissioning.calls.selectors import add_delivery_against_bids
 from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission, require
 from core.errors import Conflict, DomainError, ValidationFailed
@@ -76,10 +76,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             r for r in rows if r[key] is None
         ]
     decisions = selectors.decisions_for(review_round)
-    against_bids = delivery_against_bids([row["programme"] for row in rows])
+    add_delivery_against_bids(rows)
     for row in rows:
         row["decision"] = decisions.get(row["programme"])
-        row["against_bid"] = against_bids.get(row["programme"])
     by_priority = selectors.portfolio_breakdown(result, "primary_priority")
     chart = {
         "priorities": {
@@ -323,4 +322,3 @@ def _criterion_items(user, review_round, programme, only=None) -> list[dict]:
             }
         )
     return items
-

@@ -125,6 +125,15 @@ class VfmRowSerializer(serializers.Serializer):
         help_text="The composite is from some of the criteria only (criteria_scored of criteria_total)."
     )
     missing_returns = serializers.IntegerField()
+    bid_projected_cost_per_outcome = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True,
+        help_text="A programme created from a winning bid: the bid's price ÷ its proposed outcomes "
+        "(the engine over the service period); null for other programmes.",
+    )  # fmt: skip
+    bid_actual_cost_per_outcome = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True,
+        help_text="The same programme's cost ÷ outcomes achieved over the call's service period.",
+    )  # fmt: skip
     flags = serializers.ListField(
         child=serializers.CharField(),
         help_text="Codes; in words: bcr_below_1 Benefit-cost ratio below 1, achievement_below_50, "

@@ -13,6 +13,7 @@ from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import review_rounds as s
 from api.throttles import WriteRateThrottle
 from commissioning import selectors, services
+from commissioning.calls.selectors import add_delivery_against_bids
 from commissioning.models import Criterion, ReviewRound
 from commissioning.permissions import Action, has_permission, require
 from core.errors import ValidationFailed
@@ -242,6 +243,7 @@ class ReviewRoundViewSet(
         review_round = self.get_object()
         require(request.user, Action.SCORES_SEE_ALL, review_round)
         rows = _filtered_vfm(selectors.vfm_rows(selectors.round_vfm(review_round)), request.query_params)
+        add_delivery_against_bids(rows)
         fmt = request.query_params.get("format", "json")
         if fmt == "csv":
             return _csv(rows, f"vfm-round-{review_round.pk}.csv")

@@ -455,3 +455,17 @@ def delivery_against_bids(programme_ids, *, today=None) -> dict[int, BidDelivery
             ],
         )
     return out
+
+
+def add_delivery_against_bids(rows: list[dict]) -> list[dict]:
+    """The VfM table's rows (commissioning.selectors.vfm_rows) with delivery against the bid for
+    programmes created from a winning bid: `against_bid` (the page's lines) and the two figures
+    the API and its CSV/Excel carry, `bid_projected_cost_per_outcome` and
+    `bid_actual_cost_per_outcome` (None for other programmes). One helper for page and API."""
+    deliveries = delivery_against_bids([row["programme"] for row in rows])
+    for row in rows:
+        found = deliveries.get(row["programme"])
+        row["against_bid"] = found
+        row["bid_projected_cost_per_outcome"] = found.projected_cost_per_outcome if found else None
+        row["bid_actual_cost_per_outcome"] = found.actual_cost_per_outcome if found else None
+    return rows

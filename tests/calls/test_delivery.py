@@ -2,6 +2,8 @@
 outcomes and price beside what returns achieved, with the same figures on the programme page, in
 the VfM table and in the funding review (HTML, and the PDF read back)."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +84,19 @@ def test_every_channel_shows_the_same_figures(client, delivered, published, comm
     table = login(client, commissioner).get(f"/review/{review_round.pk}/").content.decode()
     cell = table[table.index('data-testid="against-bid"') :].split("</td>")[0]
     assert "£2,500.00 / £3,125.00" in cell
+    api = client.get(f"/api/review-rounds/{review_round.pk}/vfm/").json()
+    row = next(r for r in api if r["programme"] == delivered.pk)
+    assert (row["bid_projected_cost_per_outcome"], row["bid_actual_cost_per_outcome"]) == (
+        "2500.00",
+        "3125.00",
+    )
+    assert all(r["bid_projected_cost_per_outcome"] is None for r in api if r["programme"] != delivered.pk)
+    exported = client.get(f"/api/review-rounds/{review_round.pk}/vfm/?format=csv").content.decode()
+    line = next(csv.DictReader(io.StringIO(exported)))
+    assert (line["bid_projected_cost_per_outcome"], line["bid_actual_cost_per_outcome"]) == (
+        "2500.00",
+        "3125.00",
+    )
 
     stream = published.call.funding_stream
     html = client.get(f"/funding-reviews/streams/{stream.pk}/review/").content.decode()
