@@ -3,6 +3,7 @@ claims (at the price each fixed when claimed) in the payment schedule, the finan
 the value-for-money engine and the PDF funding review; a payment that settles a quarter marks its
 verified claims paid, and reversing it makes them payable again."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -128,7 +129,7 @@ def test_a_rejected_claim_stops_counting(ledger, commissioner):
     assert q1.outcome_payment == Decimal("1000.00")
 
 
-def test_vfm_and_the_pdf_count_verified_claims(ledger, api, finance, commissioner):
+def test_vfm_and_the_pdf_count_verified_claims(ledger, api, client, finance, commissioner):
     rnd = commissioning.round_create(user=commissioner, name="Claims review", first_year="2009/10", last_year="2009/10")
     client = api(finance)
     rows = client.get(f"/api/review-rounds/{rnd.pk}/vfm/").json()
@@ -140,6 +141,10 @@ def test_vfm_and_the_pdf_count_verified_claims(ledger, api, finance, commissione
     section = next(p for p in pages[2:] if row["reference"] in p and "Sustained jobs (claims)" in p)
     measure_line = line_with(section, "Sustained jobs (claims)")
     assert gbp(Decimal(row["cost"]) / Decimal("3")) in measure_line
+    # the funding review's web page: the same outcomes figure (this round has one programme)
+    client.force_login(finance)
+    page = client.get(reverse("funding-reviews:round-review", args=[rnd.pk])).content.decode()
+    assert re.search(r'data-figure="outcomes">\s*3\s*<', page), "the page's outcomes figure is not 3"
 
 
 def test_vfm_counts_submitted_claims_when_the_round_does(ledger, api, finance, commissioner):
