@@ -80,7 +80,7 @@ worker: install
 # Screenshots of every main page for each role at 1280 and 390 pixels wide, into docs/screenshots/
 # (starts its own development server on port 8765 against the demo data).
 screenshots: demo system-deps
-	DEBUG=$(DEV_DEBUG) $(PY) scripts/screenshots.py
+	DEBUG=$(DEV_DEBUG) YARDSTICK_TODAY=$(DEMO_TODAY) $(PY) scripts/screenshots.py
 
 # E-mail reminders (run daily from cron, e.g. 07:00).
 reminders: install

@@ -1,5 +1,5 @@
-"""Load test of the returns API and the dashboard under `make serve`'s set-up: gunicorn with 4
-workers on PostgreSQL, DEBUG off, static files by whitenoise, the database cache shared by the
+"""Load test of the returns API and the signed-in pages under `make serve`'s set-up: gunicorn with
+4 workers on PostgreSQL, DEBUG off, static files by whitenoise, the database cache shared by the
 workers, behind a (simulated) TLS-terminating proxy.
 
     .venv/bin/python bench/load.py [--seconds 15] [--threads 16] [--workers 4]
@@ -7,13 +7,18 @@ workers, behind a (simulated) TLS-terminating proxy.
 Scenarios, one after another, each for --seconds with --threads concurrent clients:
   returns-list   GET  /api/returns/           a commissioner's token, 50 returns a page
   returns-post   POST /api/returns/           a provider's token, one new return per request
-  dashboard      GET  /                       a commissioner's signed-in session
-  mixed          all three at once, one client in three each
+  floor-page     GET  /bench/page/            the floor: a signed-in page of the layout, one heading
+  home-commissioner, home-finance, home-provider
+                 GET  /                       each role's home page, as the demo's user of that role
+  programme-list GET  /programmes/            a commissioner's programme list (first page)
+  mixed          returns list, returns post and the commissioner's home at once, a third each
 
-Prints requests per second, p50/p99 latency and errors per scenario, and exits non-zero if any
-request failed (a status other than the expected one, or no answer). Only 127.0.0.1 is
-contacted; every wait is bounded (timeouts per request, a fixed duration per scenario).
-"""
+Prints requests per second, p50/p99 latency and errors per scenario, then each page's throughput
+as a share of the floor page's, served by the same server in the same run (goal: at least 50%);
+exits non-zero if any request failed (a status other than the expected one, or no answer) or a
+page is under the goal. The server runs bench.floor.settings: the product plus the floor page.
+Only 127.0.0.1 is contacted; every wait is bounded (timeouts per request, a fixed duration per
+scenario)."""
 
 import argparse
 import http.client
@@ -34,6 +39,9 @@ from bench._server import PYTHON, ROOT, env, fresh_database, gunicorn  # noqa: E
 DATABASE = "bench_load"
 MEASURES = 100  # bench measures per bench programme: 8 quarters each, so 800 return slots
 SERVE_ARGS = ("--timeout", "60", "--max-requests", "2000", "--max-requests-jitter", "200")
+PAGES = ("home-commissioner", "home-finance", "home-provider", "programme-list")
+FLOOR = "floor-page"
+GOAL = 0.5  # each page's throughput at least this share of the floor page's
 
 SETUP = r"""
 import json, math, sys
@@ -63,12 +71,15 @@ provider = User.objects.create_user("load-provider", password="load-test-pass-1"
 provider.groups.add(Group.objects.get(name="Provider"))
 Membership.objects.create(user=provider, organisation=org)
 commissioner = User.objects.get(username="commissioner")
-client = Client()
-client.force_login(commissioner)
+sessions = {}
+for username in ("commissioner", "finance", "provider"):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    sessions[username] = client.cookies["sessionid"].value
 print(json.dumps({
     "provider_token": token_issue(user=provider, name='bench').key,
     "commissioner_token": token_issue(user=commissioner, name='bench').key,
-    "session": client.cookies["sessionid"].value,
+    "sessions": sessions,
     "programmes": [p.pk for p in programmes], "measures": [m.pk for m in measures],
 }))
 """
@@ -91,7 +102,10 @@ class Slots:
     """Unique (programme, measure, year, quarter) slots for new returns, handed out once each."""
 
     def __init__(self, programmes: list[int], measures: list[int]):
-        self._iter = itertools.product(programmes, measures, ("2009/10", "2010/11"), (1, 2, 3, 4))
+        quarters = [("2009/10", q) for q in (1, 2, 3, 4)] + [
+            ("2010/11", q) for q in (1, 2)
+        ]  # started by 2010-10-20
+        self._iter = ((p, m, fy, q) for p, m, (fy, q) in itertools.product(programmes, measures, quarters))
         self._lock = threading.Lock()
 
     def next(self):
@@ -115,7 +129,10 @@ def make_scenarios(setup: dict, slots: Slots) -> dict:
     }
     provider_api = {**proxy, "Authorization": f"Token {setup['provider_token']}", "Accept": "application/json",
                     "Content-Type": "application/json"}  # fmt: skip
-    session = {**proxy, "Cookie": f"sessionid={setup['session']}", "Accept": "text/html"}
+    signed_in = {
+        role: {**proxy, "Cookie": f"sessionid={key}", "Accept": "text/html"}
+        for role, key in setup["sessions"].items()
+    }
 
     def returns_list():
         return "GET", "/api/returns/?page_size=50", commissioner_api, None, 200
@@ -129,18 +146,27 @@ def make_scenarios(setup: dict, slots: Slots) -> dict:
                 "value": "7", "spend": "1000.00"}  # fmt: skip
         return "POST", "/api/returns/", provider_api, json.dumps(body).encode(), 201
 
-    def dashboard():
-        return "GET", "/", session, None, 200
+    def page(name: str, path: str, role: str):
+        def make():
+            return "GET", path, signed_in[role], None, 200
 
-    return {"returns-list": [returns_list], "returns-post": [returns_post], "dashboard": [dashboard],
-            "mixed": [returns_list, returns_post, dashboard]}  # fmt: skip
+        make.__name__ = name
+        return make
+
+    floor = page(FLOOR, "/bench/page/", "commissioner")
+    homes = [page(f"home-{role}", "/", role) for role in ("commissioner", "finance", "provider")]
+    programmes = page("programme-list", "/programmes/", "commissioner")
+    scenarios = {"returns-list": [returns_list], "returns-post": [returns_post], FLOOR: [floor]}
+    scenarios |= {maker.__name__: [maker] for maker in (*homes, programmes)}
+    scenarios["mixed"] = [returns_list, returns_post, homes[0]]
+    return scenarios
 
 
 def run(base: str, makers: list, seconds: float, threads: int) -> tuple[dict[str, Tally], float]:
     """`threads` clients, each sending requests made by one of `makers` (round robin over the
     clients), until `seconds` have passed; returns a tally per maker and the elapsed time."""
     address = urlsplit(base)
-    tallies = {maker.__name__.replace("_", "-"): Tally() for maker in makers}
+    tallies = {maker.__name__.replace("_", "-"): Tally() for maker in makers}  # kind -> tally
     deadline = time.perf_counter() + seconds
 
     def client(maker):
@@ -191,11 +217,14 @@ def main() -> None:
     server_env = {
         **cache, **secret, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
         "THROTTLE_WRITES": "100000000/minute", "CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "bench.floor.settings",  # the product plus the floor page
+        "YARDSTICK_TODAY": "2010-10-20",  # the demo's date (make run): home pages with work on them
+        "MFA_REQUIRED": "false",  # the staff sessions are made with force_login, without a second factor
     }  # fmt: skip
     # enough return slots for 500 POSTs a second over both POST scenarios
-    programmes = max(2, -(-int(args.seconds * 2 * 500) // (MEASURES * 8)))
+    programmes = max(2, -(-int(args.seconds * 2 * 500) // (MEASURES * 6)))
     out = subprocess.run([PYTHON, "-c", "import django; django.setup()\n" + SETUP, str(programmes), str(MEASURES)],
-                         cwd=ROOT, env=env(url, **cache, **secret), check=True, capture_output=True, text=True)  # fmt: skip
+                         cwd=ROOT, env=env(url, **cache, **secret, MFA_REQUIRED="false"), check=True, capture_output=True, text=True)  # fmt: skip
     setup = json.loads(out.stdout.strip().splitlines()[-1])
     slots = Slots(setup["programmes"], setup["measures"])
 
@@ -229,8 +258,21 @@ def main() -> None:
             failed += len(tally.errors)
         for error in tally.errors[:3]:
             print(f"    e.g. {error}")
+    rates = {name: len(tally.latencies) / elapsed for name, tally, elapsed in results}
+    under = []
+    if rates.get(FLOOR):
+        print(f"\npages against the floor page ({rates[FLOOR]:.1f} req/s), goal >= {GOAL:.0%}:")
+        for name in PAGES:
+            share = rates[name] / rates[FLOOR]
+            print(
+                f"  {name:<18} {rates[name]:>8.1f} req/s  {share:>6.0%}{'' if share >= GOAL else '  UNDER GOAL'}"
+            )
+            if share < GOAL:
+                under.append(name)
     if failed:
         raise SystemExit(f"{failed} requests failed")
+    if under:
+        raise SystemExit(f"under {GOAL:.0%} of the floor page: {', '.join(under)}")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ Starts the development server on 127.0.0.1:PORT against the development database
 demo data loaded), signs in as each demo account in Debian's Chromium and saves, per role, the
 sections its navigation offers (config/navigation.py), then the detail pages (a programme, a
 review round and its scoring page, an indicator, a priority, a stream's budget, a programme's
-payments, the return form, the programme, targets, stream and priority forms) as the
-commissioner, and the sign-in and accessibility pages signed out. Prints one line per file.
+payments, a call, its assessment and a bid, the claim audits, the programme, targets, stream and
+priority forms) as the commissioner, the return form's two steps and the provider's own call and
+bid pages as the provider, and the sign-in and accessibility pages signed out. `make screenshots`
+runs it at the demo's date (YARDSTICK_TODAY, as `make run` does). Prints one line per file.
 Look at them after a change to the layout.
 """
 
@@ -80,7 +82,50 @@ def detail_pages() -> list[tuple[str, str]]:
     if pbr:
         pages.append(("programme-payments", reverse("finance-programme-payments", args=[pbr.pk])))
     pages.append(("funding-reviews-year", reverse("funding-reviews:year", args=["2009-10"])))
+    pages += call_pages(None)
+    pages.append(("claim-audits", reverse("claim-audits")))
     return pages
+
+
+def call_pages(user) -> list[tuple[str, str]]:
+    """A call, its assessment page and a bid on it: as a commissioner sees them (user None), or
+    a provider's own bid."""
+    from commissioning.calls.models import Bid, Call
+
+    pages = []
+    call = Call.objects.exclude(status=Call.Status.DRAFT).order_by("pk").first()
+    if call:
+        pages.append(("call", reverse("calls:call", args=[call.pk])))
+        if user is None:
+            pages.append(("call-assessment", reverse("calls:assessment", args=[call.pk])))
+    bids = Bid.objects.exclude(status=Bid.Status.DRAFT).order_by("pk")
+    if user is not None:
+        bids = bids.filter(organisation__memberships__user=user)
+    bid = bids.first()
+    if bid:
+        pages.append(("bid", reverse("calls:bid", args=[bid.pk])))
+    return pages
+
+
+def provider_pages(user) -> list[tuple[str, str]]:
+    """The return form's two steps (the first programme and quarter owing returns) and the
+    provider's own call and bid pages."""
+    from django.conf import settings
+    from django.utils.http import urlencode
+
+    from core import clock
+    from grants.forms import period_value
+    from grants.selectors import owed_quarters
+
+    pages = [("return-new", reverse("return-new"))]
+    owed = owed_quarters(user, today=clock.today(), window_days=settings.YARDSTICK["RETURN_WINDOW_DAYS"])
+    if owed:
+        first = owed[0]
+        query = urlencode(
+            {"programme": first.slots[0]["target"].programme_id, "period": period_value(first.quarter)}
+        )
+        pages.append(("return-new-figures", f"{reverse('return-new')}?{query}"))
+    return pages + call_pages(user)
 
 
 def slug(label: str) -> str:
@@ -136,6 +181,7 @@ def main() -> int:
         for username in ROLES
     }
     plan["commissioner"] += [(f"commissioner-{stem}", path) for stem, path in detail_pages()]
+    plan["provider"] += [(f"provider-{stem}", path) for stem, path in provider_pages(users["provider"])]
     signed_out = [
         ("signed-out-sign-in", reverse("login")),
         ("signed-out-accessibility", reverse("accessibility")),

@@ -1,4 +1,4 @@
-"""The product's settings, serving bench.floor.urls: used by bench/returns_api.py's server only."""
+"""The product's settings, serving bench.floor.urls: used by the servers of bench/returns_api.py and bench/load.py only."""
 
 from config.settings import *  # noqa: F403
 

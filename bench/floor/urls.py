@@ -1,11 +1,16 @@
-"""The product's URLs plus the one-INSERT floor endpoint, for bench/returns_api.py only."""
+"""The product's URLs plus the benchmarks' floors (bench.floor.views): the one-INSERT endpoint for
+bench/returns_api.py and the minimal signed-in page for bench/load.py."""
 
 from django.urls import path
 
-from bench.floor.views import BenchInsertView
+from bench.floor.views import BenchInsertView, bench_page
 from config.urls import handler403, handler404
 from config.urls import urlpatterns as product_urlpatterns
 
-urlpatterns = [path("api/bench/insert/", BenchInsertView.as_view(), name="bench-insert"), *product_urlpatterns]
+urlpatterns = [
+    path("api/bench/insert/", BenchInsertView.as_view(), name="bench-insert"),
+    path("bench/page/", bench_page, name="bench-page"),
+    *product_urlpatterns,
+]
 
 __all__ = ["handler403", "handler404", "urlpatterns"]

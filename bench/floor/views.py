@@ -1,13 +1,18 @@
-"""A deliberately minimal DRF endpoint for bench/returns_api.py: authenticate, parse, one INSERT.
+"""Deliberately minimal floors for the benchmarks, served only by their own settings
+(bench.floor.settings: the product's URLs plus these); nothing in the product imports them.
 
-Served only by the benchmark's own settings (bench.floor.settings: the product's URLs plus this
-one); it is the floor the returns endpoint's throughput is compared against in the same server
-and run. Nothing in the product imports it.
+- BenchInsertView (bench/returns_api.py): a DRF endpoint that authenticates, parses, one INSERT.
+- bench_page (bench/load.py): a signed-in page of the product's layout (base.html: header,
+  navigation for the role, footer) with one heading, the floor the home pages and the programme
+  list are compared against in the same server and run.
 """
 
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,3 +26,14 @@ class BenchInsertView(APIView):
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO bench_insert (payload) VALUES (%s)", [json.dumps(request.data)])
         return Response({"ok": True}, status=201)
+
+
+_PAGE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block title %}Floor{% endblock %}'
+    '{% block content %}<h1 class="govuk-heading-l">Floor</h1>{% endblock %}'
+)
+
+
+@login_required
+def bench_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_PAGE.render({}, request))
