@@ -2,6 +2,8 @@
 the quarters it owes (grants.selectors.owed_quarters), then the figures for one of the measures it
 owes in that quarter, each shown with its target. The same service as the API and the upload."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,7 +53,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
     allowed = [pk for pk, verdict in verdicts.items() if verdict.allowed]
     refusal = next((v.reason for v in verdicts.values() if not v.allowed), "") if not allowed else ""
     owed = [o for o in owed if any(s["target"].programme_id in allowed for s in o.slots)]
-    data = request.POST if request.method == "POST" else (request.GET if request.GET else None)
+    data = request.POST if request.method == "POST" else (_chosen(request.GET) if request.GET else None)
     choice = ReturnChoiceForm(data, programmes=programmes.filter(pk__in=allowed), owed=owed)
     if data is not None and choice.is_valid():
         programme, period = choice.cleaned_data["programme"], choice.cleaned_data["period"]
@@ -94,6 +96,8 @@ def _figures(request: HttpRequest, programmes, owed: list[OwedQuarter], *, progr
                    "quarter": quarter_owed.quarter.number}  # fmt: skip
         if len(targets) == 1:
             initial["measure"] = next(iter(targets))
+        elif _int(request.GET.get("measure")) in targets:  # a link to one return owed
+            initial["measure"] = _int(request.GET.get("measure"))
         measures = OutcomeMeasure.objects.filter(pk__in=targets)
         form = ReturnForm(
             programmes=programmes, measures=_ordered(measures), targets=targets, initial=initial
@@ -136,6 +140,19 @@ def _figures(request: HttpRequest, programmes, owed: list[OwedQuarter], *, progr
             "change_url": reverse("return-new"),
         },
     )
+
+
+def _chosen(params) -> dict:
+    """Step 2's address: ?programme=&period=2010/11-Q1; links name the quarter as period=2010/11-1
+    (the provider's home page) or as financial_year= and quarter= (the returns page)."""
+    chosen = params.dict()
+    period = chosen.get("period", "")
+    if not period and chosen.get("financial_year") and chosen.get("quarter"):
+        period = f"{chosen['financial_year']}-Q{chosen['quarter']}"
+    elif re.fullmatch(r"\d{4}/\d{2}-\d", period):
+        period = f"{period[:-1]}Q{period[-1]}"
+    chosen["period"] = period
+    return chosen
 
 
 def _int(raw) -> int:

@@ -140,3 +140,16 @@ def test_another_providers_programme_is_not_offered(client, provider2, owing):
     assert str(owing["a"].reference) not in page
     response = client.get(reverse("return-new"), {"programme": owing["a"].pk, "period": "2009/10-Q1"})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_links_from_the_returns_and_home_pages_open_step_two(client, provider, owing):
+    client.force_login(provider)
+    a, measure = owing["a"], owing["measure"]
+    from_returns = client.get(
+        reverse("return-new"),
+        {"programme": a.pk, "measure": measure.pk, "financial_year": "2009/10", "quarter": 1},
+    ).content.decode()
+    assert "Step 2 of 2" in from_returns
+    assert re.search(rf'value="{measure.pk}" checked', from_returns)
+    from_home = client.get(reverse("return-new"), {"programme": a.pk, "period": "2009/10-3"}).content.decode()
+    assert "Step 2 of 2" in from_home and radios(from_home) == ["Sustained job entries: target 10 people"]
