@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 REGISTERED = sorted(
     (m._meta.app_label, m._meta.model_name)
     for m in admin.site._registry
-    if m._meta.app_label in {"outcomes", "grants", "commissioning"}
+    if m._meta.app_label in {"outcomes", "grants", "commissioning", "calls"}
 )
 
 
