@@ -29,13 +29,13 @@ def copy_targets_and_returns(
                 spend = "\\N" if m else f"{spend_base + (index % 50) * 10}.00"
                 targets.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t8\t\\N\n")
                 returns.write(f"{pid}\t{measure.pk}\t{fy}\t{q}\t{value}\t{spend}\t\tverified\t1\tf\t"
-                              f"{user_id}\t{submitted_at}\t\\N\t\\N\t\n")  # fmt: skip
+                              f"{user_id}\t{submitted_at}\t\\N\t\\N\t\tf\n")  # fmt: skip
     with connection.cursor() as cursor:
         with cursor.copy("COPY grants_programmetarget (programme_id, measure_id, financial_year, quarter, target_value, "
                          "tariff) FROM STDIN") as copy:  # fmt: skip
             copy.write(targets.getvalue())
         with cursor.copy("COPY grants_outcomereturn (programme_id, measure_id, financial_year, quarter, value, spend, "
                          "notes, status, revision, is_late, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, "
-                         "query_reason) FROM STDIN") as copy:  # fmt: skip
+                         "query_reason, high_value_confirmed) FROM STDIN") as copy:  # fmt: skip
             copy.write(returns.getvalue())
         cursor.execute("VACUUM ANALYZE")
