@@ -59,6 +59,7 @@ urlpatterns = [
         "indicators/<int:pk>/tracking/", indicators.IndicatorTrackingView.as_view(), name="indicator-tracking"
     ),
     path("export/360giving.json", reports.Giving360Export.as_view(), name="export-360giving"),
+    path("export/indigo.json", claim_audits.IndigoExport.as_view(), name="export-indigo"),
     path("export/360giving.csv", reports.Giving360CsvExport.as_view(), name="export-360giving-csv"),
     path(
         "review-rounds/<int:pk>/funding-review.pdf",

@@ -48,6 +48,11 @@ class Participant(models.Model):
     reference = models.CharField(max_length=10, unique=True, default=new_reference, editable=False)
     synthetic = models.BooleanField(default=False, help_text="Generated for the demo, not a real person.")
     created_at = models.DateTimeField(auto_now_add=True)
+    purged_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the retention period ended and the pseudonym was replaced by random digits.",
+    )
 
     class Meta:
         ordering = ["reference"]

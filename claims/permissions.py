@@ -5,7 +5,7 @@ commissioners verify and reject claims."""
 from enum import StrEnum
 
 from accounts.permissions import ALLOWED, Rule, Rules, Verdict, allow_if, deny
-from accounts.roles import is_commissioner, is_provider, is_staff_role
+from accounts.roles import is_commissioner, is_finance, is_provider, is_staff_role
 from core.errors import NotFound
 from grants.permissions import PROGRAMME_NOT_VISIBLE, provider_organisation_ids
 
@@ -20,6 +20,7 @@ class Action(StrEnum):
     AUDIT_MANAGE = "audit.manage"  # draw a sample, check its claims, conclude
     EVIDENCE_ADD = "claim.evidence.add"  # obj: a claim
     OUTCOMES_MANAGE = "claim.outcomes.manage"  # obj: the programme whose payable outcomes are set
+    INDIGO_EXPORT = "claims.indigo_export"  # the outcomes contracts as INDIGO projects
 
 
 PROVIDERS_ENROL = "Only the provider's own staff can enrol participants on this programme."
@@ -31,6 +32,9 @@ AUDIT_NOT_VISIBLE = "No audit with that id is visible to you."
 COMMISSIONERS_AUDIT = "Only commissioners can draw and check audit samples."
 COMMISSIONERS_SET_OUTCOMES = "Only commissioners can set the outcomes a programme pays for per claim."
 PROVIDERS_ADD_EVIDENCE = "Only the provider's own staff can add evidence to this claim."
+INDIGO_STAFF_ONLY = (
+    "The INDIGO export covers every provider's contracts, so it is for commissioners and finance."
+)
 
 
 def _view(user, programme) -> Verdict:
@@ -73,6 +77,10 @@ def _manage_outcomes(user, obj=None) -> Verdict:
     return allow_if(is_commissioner(user), COMMISSIONERS_SET_OUTCOMES)
 
 
+def _export_indigo(user, obj=None) -> Verdict:
+    return allow_if(is_commissioner(user) or is_finance(user), INDIGO_STAFF_ONLY)
+
+
 RULES = Rules(
     {
         Action.PARTICIPANT_VIEW: Rule(_view, NotFound),
@@ -86,6 +94,7 @@ RULES = Rules(
         Action.OUTCOMES_MANAGE: Rule(
             lambda user, obj=None: allow_if(is_commissioner(user), COMMISSIONERS_SET_OUTCOMES)
         ),
+        Action.INDIGO_EXPORT: Rule(_export_indigo),
     }
 )
 has_permission = RULES.has_permission

@@ -237,6 +237,10 @@ YARDSTICK = {
     "API_TOKEN_DAYS": env.int("API_TOKEN_DAYS", default=365),
     # Days after a quarter ends within which a return is on time; later ones are flagged late.
     "RETURN_WINDOW_DAYS": env.int("RETURN_WINDOW_DAYS", default=30),
+    # Participants' pseudonyms, enrolment answers, claim notes and evidence are kept this many
+    # whole years after the end of every programme a participant was enrolled on; then
+    # manage.py purge_participants deletes them (claim counts and payments are kept).
+    "PARTICIPANT_RETENTION_YEARS": env.int("PARTICIPANT_RETENTION_YEARS", default=6),
     # load_demo refuses to run with DEBUG off unless this is set (or --force is given).
     "ALLOW_DEMO_DATA": env.bool("ALLOW_DEMO_DATA", default=False),
     # Largest file a person may upload (Excel returns, 360Giving JSON), in bytes.

@@ -1,16 +1,26 @@
 """Sampling audits of claims: draw, mark each sampled claim, conclude, post the clawback.
-claims.services decides; providers may read their own programmes' audits."""
+claims.services decides; providers may read their own programmes' audits. And the INDIGO export
+of the outcomes contracts the claims pay under."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.schema import LIST_ERRORS, R401, R403, READ_ERRORS, WRITE_ERRORS
 from api.serializers import claim_audits as s
 from api.serializers.payments import PaymentSerializer
 from api.throttles import WriteRateThrottle
-from claims import selectors, services
+from claims import indigo, selectors, services
+from claims.permissions import Action, require
+from claims.selectors.indigo import indigo_contracts
+from core import clock
 
 
 @extend_schema_view(
@@ -105,3 +115,36 @@ class ClaimAuditViewSet(
 def _detail(audit) -> dict:
     audit.sampled = list(selectors.audit_items(audit))
     return s.ClaimAuditDetailSerializer(audit).data
+
+
+class IndigoExport(APIView):
+    """The partnership's outcomes contracts (payment-by-results programmes paying per participant)
+    as INDIGO projects; docs/claims.md maps each field."""
+
+    @extend_schema(
+        summary="Outcomes contracts in the INDIGO project shape (commissioners, finance officers)",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="INDIGO projects (schema 4.1.0)."),
+            401: R401,
+            403: R403,
+        },
+    )
+    def get(self, request):
+        require(request.user, Action.INDIGO_EXPORT)
+        on = clock.today()
+        response = JsonResponse(
+            indigo.export(indigo_contracts(on=on), generated=on),
+            json_dumps_params={"indent": 1},
+            encoder=IndigoEncoder,
+        )
+        response["Content-Disposition"] = 'inline; filename="yardstick-indigo.json"'
+        return response
+
+
+class IndigoEncoder(DjangoJSONEncoder):
+    """Money as JSON numbers (INDIGO's amounts are numbers), not strings."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return super().default(o)
