@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from claims import demo as claims_demo
 from commissioning import demo as commissioning_demo
 from commissioning.calls import demo as calls_demo
 from commissioning.impact import demo as impact_demo
@@ -13,8 +14,16 @@ from grants import demo as grants_demo
 from outcomes import demo as outcomes_demo
 
 # Each app's loader, lowest layer first: grants' programmes need outcomes' measures, and
-# commissioning's review round needs the programmes; the calls recommission them.
-LOADERS = (outcomes_demo.load, grants_demo.load, commissioning_demo.load, calls_demo.load, impact_demo.load)
+# commissioning's review round needs the programmes; the calls recommission them. The claims
+# ledger's loader runs after grants' (its programmes and users).
+LOADERS = (
+    outcomes_demo.load,
+    grants_demo.load,
+    claims_demo.load,
+    commissioning_demo.load,
+    calls_demo.load,
+    impact_demo.load,
+)
 
 
 class Command(BaseCommand):
