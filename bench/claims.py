@@ -31,6 +31,7 @@ TODAY = date(2010, 10, 20)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true", help="print the service's 25 costliest calls")
     args = parser.parse_args()
     os.environ["YARDSTICK_TODAY"] = TODAY.isoformat()
     os.environ.setdefault("PARTICIPANT_KEY", "bench-only-participant-key-" + "x" * 40)
@@ -48,9 +49,18 @@ def main() -> None:
     from claims.models import Claim
     from claims.services import claims_bulk_submit
 
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     created = claims_bulk_submit(user=user, items=items)
     service_s = time.perf_counter() - started
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     assert len(created) == args.claims and Claim.objects.count() == args.claims
 
     columns = ["participant_id", "programme_id", "payable_outcome_id", "measure_id", "achieved_on",
@@ -123,7 +133,10 @@ def _generate(count: int):
     user = get_user_model().objects.create_user("bench")
     user.groups.add(Group.objects.get(name="Provider"))
     Membership.objects.create(user=user, organisation=org)
-    keys = chain_in_force()
+    from django.db import transaction
+
+    with transaction.atomic():
+        keys = chain_in_force()
     participants = Participant.objects.bulk_create(
         [
             Participant(pseudonym=pseudonyms.pseudonym(keys, hashlib.sha256(str(i).encode()).hexdigest()))
