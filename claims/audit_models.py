@@ -65,7 +65,7 @@ class ClaimAudit(models.Model):
     recovery_low = MoneyField(null=True, blank=True)
     recovery_high = MoneyField(null=True, blank=True)
     invalid_value = MoneyField(null=True, blank=True, help_text="Value of the invalid sampled claims.")
-    clawback_amount = MoneyField(null=True, blank=True, help_text="Recovery less the rejected claims' value.")
+    clawback_amount = MoneyField(null=True, blank=True, help_text="Recovery less the unpaid rejected claims.")
     clawback = models.OneToOneField(
         "grants.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="claim_audit"
     )

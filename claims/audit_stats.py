@@ -15,9 +15,11 @@ The method (a ratio estimator for a simple random sample without replacement):
     95% CI   = r +/- 1.96 * SE(r), held within [0, 1]
     recovery = r * Y (and the interval's ends * Y), rounded half up to the penny
 
-The invalid sampled claims are rejected one by one, so they leave the ledger on their own; the
-clawback posted for the audit is the rest of the recovery, r * (Y - sum(y_i)), the estimate for
-the claims that were not sampled. Together they recover r * Y.
+The invalid sampled claims are rejected one by one. Those not yet paid leave what is due by
+their rejection; money already paid is taken back only by the clawback. So the clawback posted
+for the audit is the recovery less the invalid sampled claims not yet paid: when none was paid,
+r * (Y - sum(y_i)), the estimate for the claims that were not sampled. Together they recover
+r * Y.
 
 Every figure is a Decimal computed to 28 significant digits, so the result does not depend on
 the machine. A sample that is not random (a risk-based one) still has an error rate, but it
@@ -51,6 +53,7 @@ class SampledClaim:
 
     value: Decimal
     invalid: bool
+    paid: bool = False  # already paid when the audit concluded
 
     @property
     def invalid_value(self) -> Decimal:
@@ -65,6 +68,7 @@ class AuditEstimate:
     sample_value: Decimal
     invalid_count: int
     invalid_value: Decimal
+    invalid_unpaid_value: Decimal  # what rejecting the invalid claims takes off what is due
     error_rate: Decimal  # r, to six decimal places
     standard_error: Decimal | None  # None when not extrapolated
     ci_low: Decimal | None
@@ -76,9 +80,9 @@ class AuditEstimate:
 
     @property
     def clawback(self) -> Decimal:
-        """What the audit posts as a clawback: the recovery less the invalid sampled claims'
-        value, which their rejection takes out of the ledger; never below £0."""
-        return max(self.recovery - self.invalid_value, ZERO)
+        """What the audit posts as a clawback: the recovery less the invalid sampled claims not
+        yet paid, whose rejection takes them off what is due; never below £0."""
+        return max(self.recovery - pence(self.invalid_unpaid_value), ZERO)
 
 
 def estimate(
@@ -111,6 +115,7 @@ def estimate(
             "sample_value": y,
             "invalid_count": invalid_count,
             "invalid_value": x,
+            "invalid_unpaid_value": sum((c.invalid_value for c in sample if not c.paid), ZERO),
             "error_rate": r.quantize(RATE_PLACES, rounding=ROUND_HALF_UP),
         }
         if not extrapolate:

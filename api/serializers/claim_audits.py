@@ -58,7 +58,7 @@ class ClaimAuditSerializer(serializers.Serializer):
     invalid_value = serializers.DecimalField(
         **MONEY, help_text="The invalid sampled claims' value (rejected)."
     )
-    clawback_amount = serializers.DecimalField(**MONEY, help_text="Recovery less the rejected claims' value.")
+    clawback_amount = serializers.DecimalField(**MONEY, help_text="Recovery less the unpaid rejected claims.")
     clawback = serializers.IntegerField(
         source="clawback_id",
         read_only=True,

@@ -149,7 +149,12 @@ def audit_conclude(*, user, audit: ClaimAudit) -> ClaimAudit:
                 population_count=locked.population_count,
                 population_value=locked.population_value,
                 sample=[
-                    audit_stats.SampledClaim(i.value, i.result == AuditedClaim.Result.INVALID) for i in items
+                    audit_stats.SampledClaim(
+                        i.value,
+                        i.result == AuditedClaim.Result.INVALID,
+                        paid=i.claim.status == Claim.Status.PAID,
+                    )
+                    for i in items
                 ],
                 extrapolate=locked.method == ClaimAudit.Method.RANDOM,
             )
@@ -193,12 +198,17 @@ def audit_post_clawback(*, user, audit: ClaimAudit):
                 else "A risk-based sample is not extrapolated: its invalid claims were rejected, "
                 "and there is nothing further to claw back."
             )
+        interval = (
+            f" (95% CI {locked.ci_low * 100:.2f}% to {locked.ci_high * 100:.2f}%)"
+            if locked.ci_low is not None
+            else " in a risk-based sample, not extrapolated"
+        )
+        by_rejection = locked.recovery - locked.clawback_amount
         reason = (
             f"Audit {locked.pk} of {locked.programme.reference} claims for {locked.financial_year} "
-            f"Q{locked.quarter}: error rate {locked.error_rate * 100:.2f}% by value "
-            f"(95% CI {locked.ci_low * 100:.2f}% to {locked.ci_high * 100:.2f}%) over "
+            f"Q{locked.quarter}: error rate {locked.error_rate * 100:.2f}% by value{interval} over "
             f"{gbp(locked.population_value, pence=True)}; recovery {gbp(locked.recovery, pence=True)}, "
-            f"of which {gbp(locked.invalid_value, pence=True)} by rejecting the invalid sampled claims."
+            f"of which {gbp(by_rejection, pence=True)} by rejecting unpaid invalid sampled claims."
         )
         payment = payment_clawback(
             user=user,

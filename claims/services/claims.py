@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from claims.models import Claim, ClaimTerms, Enrolment, EvidenceType, Participant, PayableOutcome
 from claims.permissions import CLAIM_NOT_VISIBLE, Action, get_visible, require
 from core.clock import today
+from core.db.bulk import copy_create_with_history
 from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 from grants.models import Programme
 from grants.permissions import PROGRAMME_NOT_VISIBLE
@@ -83,7 +83,7 @@ def claims_bulk_submit(
             )
         try:
             with transaction.atomic():
-                return bulk_create_with_history(rows, Claim, default_user=user, batch_size=2000)
+                return copy_create_with_history(rows, Claim, user=user)
         except IntegrityError:
             # The unique constraint caught what the lock should have: report it as a duplicate.
             raise Conflict(

@@ -49,6 +49,17 @@ def test_equal_values_case():
     assert figures.recovery == D("6000.00") and figures.clawback == D("4800.00")
 
 
+def test_paid_invalid_claims_stay_in_the_clawback():
+    figures = estimate(
+        population_count=40,
+        population_value=D("24000.00"),
+        sample=[SampledClaim(D("600"), True, paid=True), SampledClaim(D("600"), True)]
+        + [SampledClaim(D("600"), False)] * 6,
+    )
+    assert figures.recovery == D("6000.00") and figures.invalid_unpaid_value == D("600")
+    assert figures.clawback == D("5400.00")  # all but the unpaid invalid claim, which rejection removes
+
+
 def test_a_census_has_no_sampling_error():
     figures = estimate(
         population_count=3,

@@ -374,3 +374,39 @@ def test_a_bad_draw_shows_the_error_on_the_form(client, commissioner, audited):
 def test_providers_cannot_draw_on_the_page(client, provider, audited):
     client.force_login(provider)
     assert client.get("/claims/audits/new/").status_code == 403
+
+
+def test_invalid_claims_already_paid_are_recovered_by_the_clawback(commissioner, finance, audited):
+    """Rejecting a paid claim does not take its money back (what was earned stands); the
+    clawback does: here every sampled claim was paid, so the clawback is the whole recovery."""
+    programme = audited["programme"]
+    payment = payment_record(
+        user=finance, programme=programme, financial_year="2010/11", quarter=1, amount=Decimal("100"), paid_on=TODAY
+    )
+    Claim.objects.filter(programme=programme).update(status="paid", payment=payment)
+    audit = draw(commissioner, programme, seed=1)
+    mark_all(commissioner, audit, invalid=2)
+    audit = services.audit_conclude(user=commissioner, audit=audit)
+    assert audit.recovery == Decimal("6000.00") and audit.invalid_value == Decimal("1200.00")
+    assert audit.clawback_amount == Decimal("6000.00")
+    assert Claim.objects.filter(status="rejected").count() == 2
+    before = payment_schedule(programme, today=TODAY).find("2010/11", 1)
+    clawback = services.audit_post_clawback(user=finance, audit=audit)
+    assert clawback.amount == Decimal("-6000.00")
+    assert "of which £0.00 by rejecting unpaid invalid sampled claims" in clawback.reason
+    after = payment_schedule(programme, today=TODAY).find("2010/11", 1)
+    assert after.paid == before.paid - Decimal("6000.00") and after.outstanding == before.outstanding
+
+
+def test_a_risk_based_audit_claws_back_its_paid_invalid_claims(commissioner, finance, audited):
+    programme = audited["programme"]
+    payment = payment_record(
+        user=finance, programme=programme, financial_year="2010/11", quarter=1, amount=Decimal("100"), paid_on=TODAY
+    )
+    Claim.objects.filter(programme=programme).update(status="paid", payment=payment)
+    audit = draw(commissioner, programme, method="risk", risk="near_earliest", size=4)
+    mark_all(commissioner, audit, invalid=1)
+    audit = services.audit_conclude(user=commissioner, audit=audit)
+    assert audit.recovery == Decimal("600.00") and audit.clawback_amount == Decimal("600.00")
+    clawback = services.audit_post_clawback(user=finance, audit=audit)
+    assert "in a risk-based sample, not extrapolated" in clawback.reason

@@ -37,17 +37,18 @@ def contract(portfolio, provider, finance):
     programme.refresh_from_db()
     ClaimTerms.objects.create(programme=programme, cap_per_participant=Decimal("2000"))
     claims = make_claims(programme, portfolio["measure"], provider, 10)
+    payment = payment_record(
+        user=finance, programme=programme, financial_year="2010/11", quarter=1, amount=Decimal("1000"),
+        paid_on=date(2010, 7, 1), reference="REM-1",
+    )  # fmt: skip
     for claim, (status, day) in zip(
         claims,
         [("verified", date(2010, 5, 1))] * 5 + [("paid", date(2010, 8, 2))] * 3 + [("rejected", date(2010, 5, 2))] * 2,
         strict=True,
     ):
         claim.status, claim.achieved_on, claim.reason = status, day, "Not sustained" if status == "rejected" else ""
+        claim.payment = payment if status == "paid" else None
         claim.save()
-    payment = payment_record(
-        user=finance, programme=programme, financial_year="2010/11", quarter=1, amount=Decimal("1000"),
-        paid_on=date(2010, 7, 1), reference="REM-1",
-    )  # fmt: skip
     payment_reverse(user=finance, payment=payment, reason="Paid twice")
     payment_clawback(
         user=finance, programme=programme, financial_year="2010/11", quarter=1, amount=Decimal("250.50"),
