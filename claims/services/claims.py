@@ -102,7 +102,8 @@ class _Ledger:
         self.outcomes: dict[tuple[int, int], PayableOutcome] = {}
         self.caps: dict[int, Decimal | None] = {}
         self.participants: dict[str, Participant] = {}
-        self.enrolments: dict[tuple[int, int], Enrolment] = {}
+        self.starts: dict[tuple[int, int], date] = {}  # (participant, programme): enrolment start
+        self.submit_refusals: dict[int, DomainError | None] = {}  # per programme, checked once
         self.live: dict[int, list[tuple[int, int, date, Decimal, str]]] = defaultdict(list)
 
     @classmethod
@@ -119,11 +120,18 @@ class _Ledger:
         )
         references = {item.participant for item in items}
         # Lock in id order so that two batches touching the same people cannot deadlock.
-        locked = Participant.objects.filter(reference__in=references).order_by("pk").select_for_update()
+        locked = (
+            Participant.objects.filter(reference__in=references)
+            .order_by("pk")
+            .only("pk", "reference")
+            .select_for_update()
+        )
         ledger.participants = {p.reference: p for p in locked}
         ids = [p.pk for p in ledger.participants.values()]
-        for enrolment in Enrolment.objects.filter(participant_id__in=ids, programme_id__in=ledger.programmes):
-            ledger.enrolments[(enrolment.participant_id, enrolment.programme_id)] = enrolment
+        for participant_id, programme_id, start in Enrolment.objects.filter(
+            participant_id__in=ids, programme_id__in=ledger.programmes
+        ).values_list("participant_id", "programme_id", "start_date"):
+            ledger.starts[(participant_id, programme_id)] = start
         groups = dict(PayableOutcome.objects.values_list("pk", "exclusivity_group"))
         for row in Claim.objects.filter(participant_id__in=ids, status__in=LIVE).values_list(
             "participant_id", "programme_id", "measure_id", "achieved_on", "price", "payable_outcome_id"
@@ -138,20 +146,20 @@ class _Ledger:
         programme = self.programmes.get(item.programme_id)
         if programme is None:
             raise NotFound(PROGRAMME_NOT_VISIBLE, field="programme")
-        require(self.user, Action.CLAIM_SUBMIT, programme, field="programme")
+        self._require_submit(programme)
         outcome = self.outcomes.get((programme.pk, item.measure_id))
         if outcome is None:
             raise ValidationFailed(
                 {"measure": ["This programme does not pay per participant for this outcome."]}
             )
         participant = self.participants.get(item.participant)
-        enrolment = participant and self.enrolments.get((participant.pk, programme.pk))
-        if enrolment is None:
+        start = participant and self.starts.get((participant.pk, programme.pk))
+        if start is None:
             raise ValidationFailed(
                 {"participant": ["No participant with this reference is enrolled on this programme."]}
             )
         self._check_evidence(item, outcome)
-        self._check_dates(item, outcome, enrolment, programme)
+        self._check_dates(item, outcome, start, programme)
         self._check_limits(item, outcome, participant, programme)
         self.live[participant.pk].append(
             (programme.pk, item.measure_id, item.achieved_on, outcome.tariff, outcome.exclusivity_group)
@@ -169,6 +177,18 @@ class _Ledger:
             submitted_at=timezone.now(),
         )
 
+    def _require_submit(self, programme: Programme) -> None:
+        """May the user claim for this programme? Asked once per programme in a batch."""
+        if programme.pk not in self.submit_refusals:
+            try:
+                require(self.user, Action.CLAIM_SUBMIT, programme, field="programme")
+                self.submit_refusals[programme.pk] = None
+            except DomainError as exc:
+                self.submit_refusals[programme.pk] = exc
+        refusal = self.submit_refusals[programme.pk]
+        if refusal is not None:
+            raise refusal
+
     @staticmethod
     def _check_evidence(item: ClaimInput, outcome: PayableOutcome) -> None:
         if item.evidence_type not in outcome.evidence_types:
@@ -176,11 +196,11 @@ class _Ledger:
             raise ValidationFailed({"evidence_type": [f"This outcome accepts: {accepted}."]})
 
     def _check_dates(
-        self, item: ClaimInput, outcome: PayableOutcome, enrolment: Enrolment, programme
+        self, item: ClaimInput, outcome: PayableOutcome, start: date, programme
     ) -> None:
         if item.achieved_on > self.today:
             raise ValidationFailed({"achieved_on": ["The outcome cannot be achieved in the future."]})
-        earliest = enrolment.start_date + timedelta(days=outcome.earliest_claim_days)
+        earliest = start + timedelta(days=outcome.earliest_claim_days)
         if item.achieved_on < earliest:
             raise ValidationFailed(
                 {
