@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from grants.models import FundingStream, Programme
 from outcomes.fields import FinancialYearField, fy_check
-from outcomes.models import Priority
+from outcomes.models import DeflatorSeries, Priority
 
 # "rationale__length" in constraints below: an empty rationale is refused by the database too.
 models.TextField.register_lookup(Length, "length")
@@ -40,6 +40,19 @@ class ReviewRound(models.Model):
     include_submitted = models.BooleanField(
         default=False, help_text="Count submitted (not yet verified) returns in value for money."
     )
+    price_year = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text='Price year that benefits are shown in, e.g. "2009/10" (blank = the round\'s first year).',
+    )
+    deflator_series = models.ForeignKey(
+        DeflatorSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="GDP deflator series to uprate unit costs with (blank = the newest loaded).",
+    )
     funding_streams = models.ManyToManyField(
         FundingStream,
         blank=True,
@@ -67,6 +80,11 @@ class ReviewRound(models.Model):
             ),
             fy_check("first_year", "round_first_year_format"),
             fy_check("last_year", "round_last_year_format"),
+            models.CheckConstraint(
+                condition=Q(price_year="") | Q(price_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
+                name="round_price_year_format",
+                violation_error_message='The price year is a financial year such as "2009/10".',
+            ),
         ]
 
     def __str__(self) -> str:

@@ -192,3 +192,53 @@ class OutcomeMeasureAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "polarity", "theme", "indicator"]
     search_fields = ["name", "code", "unit_cost_source"]
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(models.UnitCostLine)
+class UnitCostLineAdmin(SimpleHistoryAdmin):
+    """Loaded by manage.py import_unit_costs (the file is the record): read-only here."""
+
+    list_display = [
+        "code",
+        "theme",
+        "unit",
+        "agency",
+        "fiscal_value",
+        "fiscal_price_year",
+        "rag",
+        "is_transfer",
+    ]
+    list_filter = ["theme", "agency", "rag", "is_transfer"]
+    search_fields = ["code", "description", "agency", "agency_detail"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeflatorYearInline(ReadOnlyInline):
+    model = models.DeflatorYear
+    fields = readonly_fields = ["financial_year", "index", "forecast"]
+    show_change_link = False
+
+
+@admin.register(models.DeflatorSeries)
+class DeflatorSeriesAdmin(admin.ModelAdmin):
+    """Loaded by manage.py load_deflators or import_unit_costs: read-only here."""
+
+    list_display = ["name", "loaded_at"]
+    inlines = [DeflatorYearInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.sorting import natural_key
@@ -210,6 +210,33 @@ class IndicatorYear(models.Model):
         return f"{self.indicator.code} {self.financial_year}"
 
 
+def _fraction(help_text: str) -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, help_text=f"The {help_text}, 0 to 1."
+    )
+
+
+def _range_check(name: str) -> models.CheckConstraint:
+    """A sensitivity range: each end 0 to 1, low not above high, and around the central value
+    where the measure has one (optimism bias is the programme's, so only low <= high)."""
+    low, high = f"{name}_low", f"{name}_high"
+    condition = (Q(**{f"{low}__isnull": True}) | (Q(**{f"{low}__gte": 0}) & Q(**{f"{low}__lte": 1}))) & (
+        Q(**{f"{high}__isnull": True}) | (Q(**{f"{high}__gte": 0}) & Q(**{f"{high}__lte": 1}))
+    )
+    condition &= (
+        Q(**{f"{low}__isnull": True}) | Q(**{f"{high}__isnull": True}) | Q(**{f"{low}__lte": F(high)})
+    )
+    if name != "optimism_bias":
+        condition &= Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__lte": F(name)})
+        condition &= Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__gte": F(name)})
+    return models.CheckConstraint(
+        condition=condition,
+        name=f"measure_{name}_range",
+        violation_error_message=f"The {name.replace('_', ' ')} range must be fractions from 0 to 1, "
+        "low to high, around the central value.",
+    )
+
+
 class EvidenceGrade(models.Model):
     """How strong the evidence behind a programme's outcomes is; weaker evidence carries a
     larger optimism-bias correction to its claimed benefit."""
@@ -217,8 +244,22 @@ class EvidenceGrade(models.Model):
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+
+    class Method(models.TextChoices):
+        RANDOMISED = "randomised", "Randomised controlled trial"
+        MATCHED_COMPARISON = "matched_comparison", "Matched comparison group"
+        BEFORE_AFTER = "before_after", "Before and after"
+        UNEVALUATED = "unevaluated", "Unevaluated (provider's own records)"
+
     optimism_bias = models.DecimalField(
         max_digits=5, decimal_places=4, help_text="Fraction taken off benefit, 0 to 1."
+    )
+    method = models.CharField(
+        max_length=20,
+        choices=Method.choices,
+        blank=True,
+        help_text="The evaluation method this grade stands for: a measured impact (an impact report) "
+        "takes the optimism bias of the grade for its method.",
     )
 
     class Meta:
@@ -227,6 +268,12 @@ class EvidenceGrade(models.Model):
             models.CheckConstraint(
                 condition=Q(optimism_bias__gte=0) & Q(optimism_bias__lte=1),
                 name="evidence_grade_bias_0_1",
+            ),
+            models.UniqueConstraint(
+                fields=["method"],
+                condition=~Q(method=""),
+                name="evidence_grade_method_unique",
+                violation_error_message="Another evidence grade already stands for that method.",
             ),
         ]
 
@@ -294,6 +341,29 @@ class OutcomeMeasure(models.Model):
         default=Decimal("1"),
         help_text="Fraction of the remaining outcomes due to the programme, 0 to 1.",
     )
+    persistence_years = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Years the benefit of one outcome lasts (1 = the year it happens only).",
+    )
+    drop_off = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        help_text="Fraction of the benefit lost each year after the first, 0 to 1.",
+    )
+    # Sensitivity: the plausible range of each assumption (blank = no range: the central value).
+    deadweight_low = _fraction("lowest plausible deadweight")
+    deadweight_high = _fraction("highest plausible deadweight")
+    attribution_low = _fraction("lowest plausible attribution")
+    attribution_high = _fraction("highest plausible attribution")
+    optimism_bias_low = _fraction("lowest plausible optimism bias (instead of the programme's)")
+    optimism_bias_high = _fraction("highest plausible optimism bias (instead of the programme's)")
+    persistence_low = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Shortest plausible persistence, years."
+    )
+    persistence_high = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Longest plausible persistence, years."
+    )
 
     history = HistoricalRecords()
 
@@ -312,6 +382,25 @@ class OutcomeMeasure(models.Model):
                 condition=Q(high_value_factor__gte=1),
                 name="measure_high_value_factor_gte_1",
                 violation_error_message="The high value factor must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(persistence_years__gte=1),
+                name="measure_persistence_gte_1",
+                violation_error_message="A benefit lasts at least 1 year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(drop_off__gte=0) & Q(drop_off__lte=1),
+                name="measure_drop_off_0_1",
+                violation_error_message="Drop-off is a fraction from 0 to 1.",
+            ),
+            *[_range_check(name) for name in ("deadweight", "attribution", "optimism_bias")],
+            models.CheckConstraint(
+                condition=(Q(persistence_low__isnull=True) | Q(persistence_low__gte=1))
+                & (Q(persistence_low__isnull=True) | Q(persistence_low__lte=F("persistence_years")))
+                & (Q(persistence_high__isnull=True) | Q(persistence_high__gte=F("persistence_years"))),
+                name="measure_persistence_range",
+                violation_error_message="The persistence range must run from at least 1 year, "
+                "through the central persistence.",
             ),
         ]
 
@@ -335,3 +424,139 @@ class OutcomeMeasure(models.Model):
         """Whether `value` is far above the quarter's `target` (see high_value_threshold)."""
         threshold = self.high_value_threshold(target)
         return value is not None and threshold is not None and Decimal(value) > threshold
+
+
+class UnitCostLine(models.Model):
+    """One cost line of a unit cost database (GMCA's Unit Cost Database v1.4: manage.py
+    import_unit_costs): the fiscal, economic and social value of one unit of an outcome, each in
+    its own price year, the agency that bears the cost or makes the saving, and how far to trust it.
+
+    A benefit payment saved (an `is_transfer` line, e.g. E&E1.0.1 Jobseeker's Allowance) is a
+    transfer: counted in the fiscal return, left out of total public value."""
+
+    class Rag(models.TextChoices):
+        RED = "R", "Red"
+        AMBER = "A", "Amber"
+        GREEN = "G", "Green"
+
+    code = models.CharField(
+        max_length=20, unique=True, help_text='The database\'s cost code, e.g. "E&E1.0.1".'
+    )
+    database = models.CharField(max_length=100, help_text='e.g. "Unit Cost Database v1.4".')
+    theme = models.CharField(max_length=60, help_text="The database's sheet, e.g. Crime.")
+    outcome_category = models.CharField(max_length=100, blank=True)
+    outcome_detail = models.CharField(max_length=100, blank=True)
+    description = models.TextField()
+    unit = models.CharField(max_length=100, blank=True)
+    agency = models.CharField(
+        "agency (level 1)", max_length=100, blank=True, help_text="Bears the cost or makes the saving."
+    )
+    agency_detail = models.CharField("agency (level 2)", max_length=100, blank=True)
+    fiscal_value = MoneyField(null=True, blank=True)
+    fiscal_price_year = models.CharField(max_length=7, blank=True)
+    economic_value = MoneyField(null=True, blank=True)
+    economic_price_year = models.CharField(max_length=7, blank=True)
+    social_value = MoneyField(null=True, blank=True)
+    social_price_year = models.CharField(max_length=7, blank=True)
+    rag = models.CharField("RAG confidence", max_length=1, choices=Rag.choices, blank=True)
+    source = models.TextField(blank=True)
+    comments = models.TextField(blank=True)
+    is_transfer = models.BooleanField(
+        default=False, help_text="A benefit payment saved: in the fiscal return, not in public value."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=(Q(**{f"{kind}_value__isnull": True}) & Q(**{f"{kind}_price_year": ""}))
+                    | (
+                        Q(**{f"{kind}_value__isnull": False})
+                        & Q(**{f"{kind}_price_year__regex": r"^[0-9]{4}/[0-9]{2}$"})
+                    ),
+                    name=f"unit_cost_line_{kind}_year",
+                    violation_error_message=f"A {kind} value needs its price year (e.g. 2012/13).",
+                )
+                for kind in ("fiscal", "economic", "social")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description.splitlines()[0] if self.description else ''}".strip()
+
+    def value(self, kind: str) -> tuple[Decimal | None, str]:
+        """The line's fiscal, economic or social value and its price year."""
+        return getattr(self, f"{kind}_value"), getattr(self, f"{kind}_price_year")
+
+
+class MeasureCostLine(models.Model):
+    """A part of a measure's unit cost: one value (fiscal, economic or social) of a cost line,
+    times a quantity (e.g. 0.5 of a year's benefit). A measure with cost lines takes its value per
+    outcome from them (by agency and kind); one without keeps its typed unit cost."""
+
+    class Kind(models.TextChoices):
+        FISCAL = "fiscal", "Fiscal"
+        ECONOMIC = "economic", "Economic"
+        SOCIAL = "social", "Social"
+
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.CASCADE, related_name="cost_lines")
+    cost_line = models.ForeignKey(UnitCostLine, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FISCAL)
+    quantity = models.DecimalField(max_digits=9, decimal_places=4, default=Decimal("1"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "cost_line__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "cost_line", "kind"],
+                name="measure_cost_line_unique",
+                violation_error_message="The measure already counts that value of that cost line.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="measure_cost_line_quantity_gt_0",
+                violation_error_message="The quantity must be above 0.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.cost_line.code} {self.kind} x {self.quantity}"
+
+
+class DeflatorSeries(models.Model):
+    """A GDP deflator series (an index by financial year) to uprate values between price years.
+    The newest series loaded is used unless a review round names another."""
+
+    name = models.CharField(max_length=200, unique=True)
+    source = models.TextField(help_text="Who published it, when, and where it can be found.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        verbose_name_plural = "deflator series"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeflatorYear(models.Model):
+    series = models.ForeignKey(DeflatorSeries, on_delete=models.CASCADE, related_name="years")
+    financial_year = FinancialYearField()
+    index = models.DecimalField(max_digits=14, decimal_places=8)
+    forecast = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["series", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "financial_year"], name="deflator_year_unique"),
+            models.CheckConstraint(condition=Q(index__gt=0), name="deflator_index_gt_0"),
+            fy_check("financial_year", "deflator_year_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.financial_year}: {self.index}"
