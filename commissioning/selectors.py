@@ -13,7 +13,7 @@ from django.db.models import FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
 
 from claims.selectors import figures as claim_figures
-from commissioning import vfm
+from commissioning import greenbook, valuation, vfm
 from commissioning.models import ConflictOfInterest, Criterion, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission
 from core import clock
@@ -111,7 +111,14 @@ def vfm_inputs(
         scores=scores,
         criteria=criteria,
         today=today,
+        price_year=round_price_year(review_round),
+        deflator_series=review_round.deflator_series,
     )
+
+
+def round_price_year(review_round: ReviewRound) -> str:
+    """The price year a round's benefits are shown in: its own, else its first year."""
+    return review_round.price_year or review_round.first_year
 
 
 def portfolio_vfm_inputs(
@@ -123,17 +130,27 @@ def portfolio_vfm_inputs(
     scores: pd.DataFrame | None = None,
     criteria: pd.DataFrame | None = None,
     today=None,
+    price_year: str | None = None,
+    deflator_series=None,
 ) -> vfm.VfmInputs:
     """The engine's inputs for any set of programmes over financial years first_year to last_year
-    (a review round, a funding stream, a financial year), one query per table."""
+    (a review round, a funding stream, a financial year), one query per table. Values are in
+    `price_year`'s prices (default: first_year), uprated with `deflator_series` (default: the
+    newest loaded)."""
     first = FinancialYear.parse(first_year)
     last = FinancialYear.parse(last_year)
     years = year_labels(first_year, last_year)
     extra = {} if scores is None else {"scores": scores, "criteria": criteria}
     today = today or clock.today()
+    basis = valuation.price_basis(price_year or first_year, deflator_series)
+    programme_table = programme_frame(programmes)
     return vfm.VfmInputs(
-        programmes=programme_frame(programmes),
+        programmes=programme_table,
         measures=measure_frame(),
+        values=valuation.measure_values(basis),
+        impacts=valuation.impact_frame(programme_table["programme_id"].astype(int).tolist()),
+        price_year=basis.price_year,
+        deflator_series=basis.series_name,
         period_start=first.start,
         period_end=last.end,
         today=today,
@@ -234,16 +251,36 @@ def programme_frame(programmes: QuerySet[Programme]) -> pd.DataFrame:
     return frame
 
 
+MEASURE_ASSUMPTIONS = [
+    "persistence_years",
+    "drop_off",
+    *(
+        f"{name}_{end}"
+        for name in ("deadweight", "attribution", "optimism_bias", "persistence")
+        for end in ("low", "high")
+    ),
+]
+
+
 def measure_frame() -> pd.DataFrame:
     rows = OutcomeMeasure.objects.values(
-        "id", "name", "polarity", "unit_cost", "deadweight", "attribution", "theme__slug"
+        "id",
+        "name",
+        "polarity",
+        "unit_cost",
+        "deadweight",
+        "attribution",
+        "theme__slug",
+        *MEASURE_ASSUMPTIONS,
     )
+    numeric = ["unit_cost", "deadweight", "attribution", *MEASURE_ASSUMPTIONS]
     return _frame(
         rows,
         {"id": "measure_id", "name": "measure", "theme__slug": "theme"},
-        numeric=["unit_cost", "deadweight", "attribution"],
-        columns=["measure_id", "measure", "polarity", "unit_cost", "deadweight", "attribution", "theme"],
-    )
+        numeric=numeric,
+        columns=["measure_id", "measure", "polarity", "unit_cost", "deadweight", "attribution", "theme",
+                 *MEASURE_ASSUMPTIONS],
+    )  # fmt: skip
 
 
 def round_vfm(review_round: ReviewRound, *, today=None) -> vfm.VfmResult:
@@ -279,7 +316,17 @@ def vfm_rows(result: vfm.VfmResult) -> list[dict]:
                 "outcomes": _round(record["outcomes"], 2),
                 "achievement": _round(record["achievement"], 4),
                 "benefit": money(record["benefit"]),
+                "fiscal_benefit": money(record["fiscal_benefit"]),
+                "economic_benefit": money(record["economic_benefit"]),
+                "social_benefit": money(record["social_benefit"]),
+                "transfers": money(record["transfers"]),
+                "fiscal_return": _round(record["fiscal_return"], 2),
                 "bcr": _round(record["bcr"], 2),
+                "bcr_low": _round(record["bcr_low"], 2),
+                "bcr_high": _round(record["bcr_high"], 2),
+                "bcr_ci_low": _round(record["bcr_ci_low"], 2),
+                "bcr_ci_high": _round(record["bcr_ci_high"], 2),
+                "measured": bool(record["measured"]),
                 "bcr_band": record["bcr_band"],
                 "worklessness_share": _round(record["worklessness_share"], 4),
                 "composite_score": _round(record["composite_score"], 1),
@@ -320,7 +367,85 @@ def _measure_row(r: dict) -> dict:
         "achievement": _round(r["achievement"], 4),
         "cost_per_outcome": money(r["cost_per_outcome"]),
         "benefit": money(r["benefit"]),
+        "fiscal_benefit": money(r["fiscal_benefit"]),
+        "net_outcomes": _round(r["net_outcomes"], 2),
+        "persistence_years": int(r["persistence_years"]),
+        "measured": bool(r["measured"]),
+        "effect": _round(r["effect"], 4),
+        "effect_low": _round(r["low"], 4),
+        "effect_high": _round(r["high"], 4),
+        "cohort": None if pd.isna(r["cohort"]) else int(r["cohort"]),
+        "method": r["method"] if isinstance(r["method"], str) else None,
+        "report_id": None if pd.isna(r["report_id"]) else int(r["report_id"]),
     }
+
+
+def agency_rows(result: vfm.VfmResult, programme_id: int | None = None) -> list[dict]:
+    """Fiscal benefit by agency, largest first: one programme's, or the portfolio's (summed over
+    its programmes). Transfers (benefit payments saved) are part of each agency's fiscal benefit
+    and shown apart; they are not in public value."""
+    frame = result.agencies
+    if programme_id is not None:
+        frame = frame[frame["programme_id"] == programme_id]
+    if frame.empty:
+        return []
+    grouped = frame.groupby("agency")[["fiscal", "transfers"]].sum().sort_values("fiscal", ascending=False)
+    total = grouped["fiscal"].sum()
+    return [
+        {
+            "agency": agency,
+            "fiscal": money(r["fiscal"]),
+            "transfers": money(r["transfers"]),
+            "share": _round(r["fiscal"] / total, 4) if total else None,
+        }
+        for agency, r in grouped.iterrows()
+    ]
+
+
+def sensitivity_rows(result: vfm.VfmResult, programme_id: int | None = None) -> list[dict]:
+    """The tornado: BCR with each assumption alone at the ends of its range, the one that moves it
+    most first; for one programme or the portfolio (benefits and costs summed). Assumptions
+    that do not move it are left out."""
+    tornado = result.sensitivity
+    programmes = result.programmes
+    if programme_id is not None:
+        tornado = tornado[tornado["programme_id"] == programme_id]
+        central = programmes.loc[programmes["programme_id"] == programme_id, "bcr"]
+        central = float(central.iloc[0]) if len(central) else float("nan")
+    else:
+        cost = programmes.set_index("programme_id")["cost"]
+        if tornado.empty or cost.sum() <= 0:
+            return []
+        tornado = tornado.assign(
+            benefit_low=tornado["bcr_low"] * tornado["programme_id"].map(cost),
+            benefit_high=tornado["bcr_high"] * tornado["programme_id"].map(cost),
+        )
+        sums = tornado.groupby("assumption", sort=False)[["benefit_low", "benefit_high"]].sum()
+        tornado = pd.DataFrame(
+            {
+                "assumption": sums.index,
+                "bcr_low": sums["benefit_low"].to_numpy() / cost.sum(),
+                "bcr_high": sums["benefit_high"].to_numpy() / cost.sum(),
+            }
+        )
+        tornado["swing"] = (tornado["bcr_high"] - tornado["bcr_low"]).abs()
+        central = float(programmes["benefit"].sum() / cost.sum())
+    rows = []
+    order = list(greenbook.ASSUMPTIONS)
+    for r in tornado.to_dict("records"):
+        if pd.isna(r["swing"]) or round(float(r["swing"]), 4) == 0:
+            continue
+        rows.append(
+            {
+                "assumption": r["assumption"],
+                "label": greenbook.ASSUMPTIONS[r["assumption"]],
+                "bcr_low": _round(r["bcr_low"], 2),
+                "bcr_high": _round(r["bcr_high"], 2),
+                "swing": _round(r["swing"], 2),
+                "central": _round(central, 2),
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["swing"], order.index(r["assumption"])))
 
 
 def portfolio_breakdown(result: vfm.VfmResult, by: str) -> list[dict]:

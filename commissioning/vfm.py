@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from commissioning import greenbook
+
 BANDS = [(1.0, "poor"), (1.5, "low"), (2.0, "medium"), (4.0, "high"), (np.inf, "very high")]
 ACHIEVEMENT_CAP = 2.0  # a measure counts for at most 200% of its target in overall achievement
 DISAGREEMENT_POINTS = 2
@@ -29,6 +31,7 @@ FLAG_LABELS = {
     "no_scores": "No scores",
     "partly_scored": "Partly scored (composite from some criteria)",
     "scorers_disagree": f"Scorers differ by {DISAGREEMENT_POINTS} or more on a criterion",
+    "not_uprated": "A unit cost could not be uprated to the price year (no deflator for its year)",
 }
 
 
@@ -79,27 +82,47 @@ class VfmInputs:
     criteria: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["criterion_id", "weight"]))
     include_submitted: bool = False
     default_optimism_bias: float = 0.6
+    values: pd.DataFrame | None = None
+    impacts: pd.DataFrame | None = None
+    discount_rate: float = greenbook.GREEN_BOOK_DISCOUNT_RATE
+    price_year: str = ""  # named on every output, with the deflator series
+    deflator_series: str = ""
 
 
 @dataclass
 class VfmResult:
     programmes: pd.DataFrame  # one row per programme, ranked
     measures: pd.DataFrame  # one row per programme and measure
+    agencies: pd.DataFrame = field(  # fiscal benefit by programme and agency (transfers apart)
+        default_factory=lambda: pd.DataFrame(columns=["programme_id", "agency", "fiscal", "transfers"])
+    )
+    sensitivity: pd.DataFrame = field(  # the tornado: BCR with each assumption at each end
+        default_factory=lambda: pd.DataFrame(
+            columns=["programme_id", "assumption", "bcr_low", "bcr_high", "swing"]
+        )
+    )
+    price_year: str = ""
+    deflator_series: str = ""
 
 
 def compute(inputs: VfmInputs) -> VfmResult:
     programmes = inputs.programmes.set_index("programme_id")
     totals = inputs.totals
-    per_measure = _per_measure(inputs, totals.per_measure, programmes)
+    per_measure, ranges, values = _per_measure(inputs, totals.per_measure, programmes)
     cost = _cost(inputs, totals.spend, programmes)
     table = programmes.join(cost, how="left")
     table = table.join(_achievement(per_measure), how="left")
     table = table.join(_benefit(per_measure), how="left")
-    table["benefit"] = table["benefit"].fillna(0.0)
+    for column in ["benefit", *_VALUE_TOTALS]:
+        table[column] = table[column].fillna(0.0)
+    table["measured"] = table["measured"].eq(True)
+    table["not_uprated"] = table["not_uprated"].eq(True)
     table["outcomes"] = table["outcomes"].fillna(0.0)
-    table["bcr"] = np.where(
-        table["cost"] > 0, table["benefit"] / table["cost"].where(table["cost"] > 0), np.nan
-    )
+    positive_cost = table["cost"].where(table["cost"] > 0)
+    table["bcr"] = np.where(table["cost"] > 0, table["benefit"] / positive_cost, np.nan)
+    table["fiscal_return"] = np.where(table["cost"] > 0, table["fiscal_benefit"] / positive_cost, np.nan)
+    summary, tornado = greenbook.sensitivity(per_measure, ranges, table["cost"])
+    table = table.join(summary, how="left")
     table["bcr_band"] = bands(table["bcr"])
     table["worklessness_share"] = np.where(
         table["benefit"] > 0,
@@ -119,7 +142,15 @@ def compute(inputs: VfmInputs) -> VfmResult:
     per_measure["cost_per_outcome"] = _cost_per_outcome(per_measure, table["cost"])
     table["flags"] = _flags(table)
     table = _rank(table)
-    return VfmResult(programmes=table.reset_index(), measures=per_measure.reset_index(drop=True))
+    agencies = greenbook.agency_benefits(per_measure, values, per_measure["scale"].to_numpy())
+    return VfmResult(
+        programmes=table.reset_index(),
+        measures=per_measure.reset_index(drop=True),
+        agencies=agencies,
+        sensitivity=tornado,
+        price_year=inputs.price_year,
+        deflator_series=inputs.deflator_series,
+    )
 
 
 def band(bcr: float) -> str | None:
@@ -136,7 +167,15 @@ def bands(bcr: pd.Series) -> pd.Series:
     return pd.Series(np.where(bcr.isna(), None, labels[found]), index=bcr.index, dtype=object)
 
 
-def _per_measure(inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
+def _per_measure(
+    inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFrame
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """One row per programme and measure with its outcomes, benefit and values by kind; the
+    assumptions' ranges (for sensitivity) and the values by part (for who benefits)."""
+    keys = ["programme_id", "measure_id"]
+    impacts = inputs.impacts if inputs.impacts is not None else pd.DataFrame(columns=greenbook.IMPACT_COLUMNS)
+    if not impacts.empty:  # a measured impact counts even where the programme had no target or return
+        totals = totals.merge(impacts[keys], on=keys, how="outer").fillna({"target": 0.0, "achieved": 0.0})
     frame = totals.merge(inputs.measures, on="measure_id", how="left")
     lower = frame["polarity"] == "lower"
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -149,10 +188,47 @@ def _per_measure(inputs: VfmInputs, totals: pd.DataFrame, programmes: pd.DataFra
     bias = pd.to_numeric(frame["programme_id"].map(programmes["optimism_bias"]), errors="coerce")
     bias = bias.fillna(inputs.default_optimism_bias)
     attribution = pd.to_numeric(frame["programme_id"].map(programmes["attribution"]), errors="coerce")
-    attribution = attribution.fillna(frame["attribution"])
+    frame["attribution_used"] = attribution.fillna(frame["attribution"])
     frame["outcomes_counted"] = counted
-    frame["benefit"] = counted * frame["unit_cost"] * (1 - frame["deadweight"]) * attribution * (1 - bias)
-    return frame
+    frame = frame.merge(
+        impacts.drop(columns=["method_bias"], errors="ignore").astype(
+            {"effect": float, "low": float, "high": float}
+        ),
+        on=keys,
+        how="left",
+    )
+    frame["measured"] = frame["effect"].notna()
+    if "method_bias" in impacts:  # the evidence grade follows the method where one stands for it
+        method_bias = frame[keys].merge(impacts[[*keys, "method_bias"]], on=keys, how="left")["method_bias"]
+        bias = pd.Series(
+            np.where(frame["measured"] & method_bias.notna(), method_bias, bias), index=frame.index
+        )
+    frame["optimism_bias_used"] = bias.astype(float)
+    for column, default in (("persistence_years", 1.0), ("drop_off", 0.0)):
+        frame[column] = (
+            pd.to_numeric(frame[column], errors="coerce").fillna(default) if column in frame else default
+        )
+    values = inputs.values if inputs.values is not None else greenbook.typed_values(inputs.measures)
+    frame = frame.join(greenbook.unit_values(values), on="measure_id")
+    frame[greenbook_units] = frame[greenbook_units].fillna(0.0)
+    frame["not_uprated"] = frame["not_uprated"].eq(True)
+    ranges = greenbook.assumptions(frame, frame["optimism_bias_used"])
+    net = greenbook.net_outcomes(
+        frame, *(ranges[name][0] for name in ("deadweight", "attribution", "optimism_bias", "effect"))
+    )
+    frame["net_outcomes"] = net
+    frame["scale"] = net * greenbook.present_value_factor(
+        frame["persistence_years"], frame["drop_off"], inputs.discount_rate
+    )
+    frame["benefit"] = frame["scale"] * frame["public_unit"]
+    for kind in ("fiscal", "economic", "social"):
+        frame[f"{kind}_benefit"] = frame["scale"] * frame[f"{kind}_unit"]
+    frame["transfers"] = frame["scale"] * frame["transfer_unit"]
+    return frame, ranges, values
+
+
+greenbook_units = ["public_unit", "fiscal_unit", "economic_unit", "social_unit", "transfer_unit"]
+_VALUE_TOTALS = ["fiscal_benefit", "economic_benefit", "social_benefit", "transfers"]
 
 
 def _cost(inputs: VfmInputs, spend: pd.DataFrame, programmes: pd.DataFrame) -> pd.DataFrame:
@@ -183,10 +259,14 @@ def _achievement(per_measure: pd.DataFrame) -> pd.DataFrame:
 
 def _benefit(per_measure: pd.DataFrame) -> pd.DataFrame:
     worklessness = per_measure["benefit"].where(per_measure["theme"] == "worklessness", 0.0)
+    grouped = per_measure.groupby("programme_id")
     return pd.DataFrame(
         {
-            "benefit": per_measure.groupby("programme_id")["benefit"].sum(),
+            "benefit": grouped["benefit"].sum(),
             "worklessness_benefit": worklessness.groupby(per_measure["programme_id"]).sum(),
+            **{column: grouped[column].sum() for column in _VALUE_TOTALS},
+            "measured": grouped["measured"].any(),
+            "not_uprated": grouped["not_uprated"].any(),
         }
     )
 
@@ -233,6 +313,7 @@ def _flags(table: pd.DataFrame) -> pd.Series:
         "no_scores": (table["scorers"] == 0) & (table["criteria_total"] > 0),
         "partly_scored": table["composite_partial"],
         "scorers_disagree": pd.to_numeric(table["spread"], errors="coerce").fillna(0) >= DISAGREEMENT_POINTS,
+        "not_uprated": table["not_uprated"],
     }
     flags = pd.DataFrame(checks)
     names = np.array(list(checks))

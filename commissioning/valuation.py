@@ -1,0 +1,168 @@
+"""Reads for the Green Book parts of value for money (commissioning.greenbook): what one outcome
+of each measure is worth in a price year, part by part (its unit cost lines, uprated with a GDP
+deflator series), and the measured impacts that replace assumed deadweight.
+
+A fixed number of queries whatever the portfolio's size: the series and its years, the measures'
+cost lines, the measures without any, the measured impacts and the evidence grades' methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from commissioning import greenbook
+from outcomes.models import DeflatorSeries, EvidenceGrade, MeasureCostLine, OutcomeMeasure, UnitCostLine
+from outcomes.prices import PriceYearError, uprating_factor
+
+try:  # the impact reports (commissioning.impact) land separately; without them nothing is measured
+    from commissioning.impact.selectors import measured_impacts
+except ImportError:  # pragma: no cover - exercised only before commissioning.impact exists
+    measured_impacts = None
+
+UCD_ATTRIBUTION = "Unit Cost Database v1.4, New Economy / Greater Manchester Combined Authority, CC BY 4.0"
+NO_SERIES = "No GDP deflator series is loaded"
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    """The price year values are shown in and the series that uprated them (both named on every
+    output)."""
+
+    price_year: str
+    series_name: str
+    index: dict[str, float]
+    series_source: str = ""
+
+    def factor(self, from_year: str) -> float | None:
+        """The uprating factor from `from_year`, or None when the series cannot say."""
+        try:
+            return uprating_factor(self.index, from_year, self.price_year, name=self.series_name)
+        except PriceYearError:
+            return None
+
+
+def price_basis(price_year: str, series: DeflatorSeries | None = None) -> PriceBasis:
+    """The basis for a price year: the given series, else the newest loaded."""
+    series = series or DeflatorSeries.objects.order_by("-loaded_at", "-id").first()
+    if series is None:
+        return PriceBasis(price_year=price_year, series_name=NO_SERIES, index={})
+    index = {year: float(value) for year, value in series.years.values_list("financial_year", "index")}
+    return PriceBasis(
+        price_year=price_year, series_name=series.name, index=index, series_source=series.source
+    )
+
+
+def measure_values(basis: PriceBasis, measure_ids=None) -> pd.DataFrame:
+    """What one outcome is worth in the basis's price year, part by part (greenbook.VALUE_COLUMNS):
+    a measure's cost lines (each value × quantity, uprated from its own price year, by agency and
+    kind), or its typed unit cost as one part where it has none."""
+    links = MeasureCostLine.objects.all()
+    measures = OutcomeMeasure.objects.all()
+    if measure_ids is not None:
+        links, measures = links.filter(measure_id__in=measure_ids), measures.filter(id__in=measure_ids)
+    rows = []
+    fields = ["measure_id", "kind", "quantity", "cost_line__agency", "cost_line__is_transfer"]
+    fields += [
+        f"cost_line__{kind}_{part}"
+        for kind in ("fiscal", "economic", "social")
+        for part in ("value", "price_year")
+    ]
+    with_lines = set()
+    for link in links.values(*fields):
+        with_lines.add(link["measure_id"])
+        value, year = link[f"cost_line__{link['kind']}_value"], link[f"cost_line__{link['kind']}_price_year"]
+        if value is None:
+            continue  # the line has no value of that kind
+        factor = basis.factor(year)
+        rows.append(
+            (
+                link["measure_id"],
+                link["cost_line__agency"] or "Not recorded",
+                link["kind"],
+                link["kind"] == "fiscal" and link["cost_line__is_transfer"],
+                float(value) * float(link["quantity"]) * (factor or 1.0),
+                factor is not None,
+            )
+        )
+    for measure_id, unit_cost, year in measures.exclude(id__in=with_lines).values_list(
+        "id", "unit_cost", "unit_cost_price_year"
+    ):
+        factor = basis.factor(year)
+        rows.append(
+            (
+                measure_id,
+                greenbook.NOT_BROKEN_DOWN,
+                greenbook.COMBINED,
+                False,
+                float(unit_cost) * (factor or 1.0),
+                factor is not None,
+            )
+        )
+    frame = pd.DataFrame.from_records(rows, columns=greenbook.VALUE_COLUMNS)
+    return frame.astype({"value": float, "transfer": bool, "uprated": bool})
+
+
+def impact_frame(programme_ids: list[int]) -> pd.DataFrame:
+    """Published impact estimates for these programmes (greenbook.IMPACT_COLUMNS), each with the
+    optimism bias of the evidence grade that stands for its method (NaN where none does)."""
+    found = measured_impacts(programme_ids) if measured_impacts is not None and programme_ids else {}
+    return impacts_as_frame(found, method_biases())
+
+
+def impacts_as_frame(found: dict, biases: dict[str, float]) -> pd.DataFrame:
+    rows = [
+        (
+            programme_id,
+            measure_id,
+            float(m.effect),
+            float(m.low),
+            float(m.high),
+            int(m.cohort),
+            m.method,
+            m.report_id,
+            biases.get(method_key(m.method), float("nan")),
+        )
+        for (programme_id, measure_id), m in found.items()
+    ]
+    return pd.DataFrame.from_records(rows, columns=greenbook.IMPACT_COLUMNS)
+
+
+def method_biases() -> dict[str, float]:
+    return {
+        method: float(bias)
+        for method, bias in EvidenceGrade.objects.exclude(method="").values_list("method", "optimism_bias")
+    }
+
+
+def method_key(method: str) -> str:
+    """ "matched comparison" → "matched_comparison" (EvidenceGrade.Method)."""
+    return method.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def grade_for_method(method: str) -> EvidenceGrade | None:
+    return EvidenceGrade.objects.filter(method=method_key(method)).first()
+
+
+def cost_lines_for(measure_ids) -> dict[int, list[dict]]:
+    """Each measure's cost lines as shown beside its value (code, description, agency, kind,
+    value and price year, RAG), for pages that cite the database."""
+    out: dict[int, list[dict]] = {}
+    for link in MeasureCostLine.objects.filter(measure_id__in=measure_ids).select_related("cost_line"):
+        line: UnitCostLine = link.cost_line
+        value, year = line.value(link.kind)
+        out.setdefault(link.measure_id, []).append(
+            {
+                "code": line.code,
+                "description": line.description.splitlines()[0] if line.description else "",
+                "agency": line.agency,
+                "kind": link.get_kind_display(),
+                "value": value,
+                "price_year": year,
+                "quantity": link.quantity,
+                "transfer": line.is_transfer and link.kind == "fiscal",
+                "rag": line.get_rag_display(),
+                "source": line.source,
+            }
+        )
+    return out
