@@ -12,13 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from commissioning import greenbook
+from commissioning.impact.selectors import measured_impacts
 from outcomes.models import DeflatorSeries, EvidenceGrade, MeasureCostLine, OutcomeMeasure, UnitCostLine
 from outcomes.prices import PriceYearError, uprating_factor
-
-try:  # the impact reports (commissioning.impact) land separately; without them nothing is measured
-    from commissioning.impact.selectors import measured_impacts
-except ImportError:  # pragma: no cover - exercised only before commissioning.impact exists
-    measured_impacts = None
 
 UCD_ATTRIBUTION = "Unit Cost Database v1.4, New Economy / Greater Manchester Combined Authority, CC BY 4.0"
 NO_SERIES = "No GDP deflator series is loaded"
@@ -106,7 +102,7 @@ def measure_values(basis: PriceBasis, measure_ids=None) -> pd.DataFrame:
 def impact_frame(programme_ids: list[int]) -> pd.DataFrame:
     """Published impact estimates for these programmes (greenbook.IMPACT_COLUMNS), each with the
     optimism bias of the evidence grade that stands for its method (NaN where none does)."""
-    found = measured_impacts(programme_ids) if measured_impacts is not None and programme_ids else {}
+    found = measured_impacts(programme_ids) if programme_ids else {}
     return impacts_as_frame(found, method_biases())
 
 
