@@ -143,19 +143,23 @@ def portfolio_vfm_inputs(
     extra = {} if scores is None else {"scores": scores, "criteria": criteria}
     today = today or clock.today()
     basis = valuation.price_basis(price_year or first_year, deflator_series)
+    # Programmes with no evidence grade take the largest optimism bias of any grade; a measured
+    # impact takes the bias of the grade that stands for its method.
+    grades = list(EvidenceGrade.objects.values_list("method", "optimism_bias"))
+    biases = {method: float(bias) for method, bias in grades if method}
     programme_table = programme_frame(programmes)
     return vfm.VfmInputs(
         programmes=programme_table,
         measures=measure_frame(),
         values=valuation.measure_values(basis),
-        impacts=valuation.impact_frame(programme_table["programme_id"].astype(int).tolist()),
+        impacts=valuation.impact_frame(programme_table["programme_id"].astype(int).tolist(), biases),
         price_year=basis.price_year,
         deflator_series=basis.series_name,
         period_start=first.start,
         period_end=last.end,
         today=today,
         include_submitted=include_submitted,
-        default_optimism_bias=_cautious_bias(),
+        default_optimism_bias=float(max((bias for _, bias in grades), default=Decimal("0.6"))),
         totals=vfm_totals(programmes, years=years, today=today, include_submitted=include_submitted),
         **extra,
     )
@@ -550,9 +554,3 @@ def _frame(rows, renames: dict, *, columns: list[str], numeric=()) -> pd.DataFra
         cursor.execute(sql, params)
         records = cursor.fetchall()
     return pd.DataFrame.from_records(records, columns=columns)
-
-
-def _cautious_bias() -> float:
-    """Programmes with no evidence grade take the largest optimism bias of any grade."""
-    biases = EvidenceGrade.objects.values_list("optimism_bias", flat=True)
-    return float(max(biases, default=Decimal("0.6")))

@@ -13,7 +13,14 @@ import pandas as pd
 
 from commissioning import greenbook
 from commissioning.impact.selectors import measured_impacts
-from outcomes.models import DeflatorSeries, EvidenceGrade, MeasureCostLine, OutcomeMeasure, UnitCostLine
+from outcomes.models import (
+    DeflatorSeries,
+    DeflatorYear,
+    EvidenceGrade,
+    MeasureCostLine,
+    OutcomeMeasure,
+    UnitCostLine,
+)
 from outcomes.prices import PriceYearError, uprating_factor
 
 UCD_ATTRIBUTION = "Unit Cost Database v1.4, New Economy / Greater Manchester Combined Authority, CC BY 4.0"
@@ -39,71 +46,64 @@ class PriceBasis:
 
 
 def price_basis(price_year: str, series: DeflatorSeries | None = None) -> PriceBasis:
-    """The basis for a price year: the given series, else the newest loaded."""
-    series = series or DeflatorSeries.objects.order_by("-loaded_at", "-id").first()
-    if series is None:
-        return PriceBasis(price_year=price_year, series_name=NO_SERIES, index={})
-    index = {year: float(value) for year, value in series.years.values_list("financial_year", "index")}
-    return PriceBasis(
-        price_year=price_year, series_name=series.name, index=index, series_source=series.source
+    """The basis for a price year: the given series, else the newest loaded (one query)."""
+    chosen = (
+        series.pk
+        if series is not None
+        else DeflatorSeries.objects.order_by("-loaded_at", "-id").values("id")[:1]
     )
+    rows = list(
+        DeflatorYear.objects.filter(series_id=chosen).values_list(
+            "financial_year", "index", "series__name", "series__source"
+        )
+    )
+    if not rows:
+        return PriceBasis(price_year=price_year, series_name=NO_SERIES, index={})
+    index = {year: float(value) for year, value, _, _ in rows}
+    return PriceBasis(price_year=price_year, series_name=rows[0][2], index=index, series_source=rows[0][3])
 
 
 def measure_values(basis: PriceBasis, measure_ids=None) -> pd.DataFrame:
     """What one outcome is worth in the basis's price year, part by part (greenbook.VALUE_COLUMNS):
     a measure's cost lines (each value × quantity, uprated from its own price year, by agency and
-    kind), or its typed unit cost as one part where it has none."""
-    links = MeasureCostLine.objects.all()
-    measures = OutcomeMeasure.objects.all()
+    kind), or its typed unit cost as one part where it has none. One query."""
+    measures = OutcomeMeasure.objects.order_by()
     if measure_ids is not None:
-        links, measures = links.filter(measure_id__in=measure_ids), measures.filter(id__in=measure_ids)
-    rows = []
-    fields = ["measure_id", "kind", "quantity", "cost_line__agency", "cost_line__is_transfer"]
+        measures = measures.filter(id__in=measure_ids)
+    line = "cost_lines__cost_line__"
+    fields = ["id", "unit_cost", "unit_cost_price_year", "cost_lines__kind", "cost_lines__quantity"]
+    fields += [f"{line}agency", f"{line}is_transfer"]
     fields += [
-        f"cost_line__{kind}_{part}"
+        f"{line}{kind}_{part}"
         for kind in ("fiscal", "economic", "social")
         for part in ("value", "price_year")
     ]
-    with_lines = set()
-    for link in links.values(*fields):
-        with_lines.add(link["measure_id"])
-        value, year = link[f"cost_line__{link['kind']}_value"], link[f"cost_line__{link['kind']}_price_year"]
-        if value is None:
-            continue  # the line has no value of that kind
-        factor = basis.factor(year)
-        rows.append(
-            (
-                link["measure_id"],
-                link["cost_line__agency"] or "Not recorded",
-                link["kind"],
-                link["kind"] == "fiscal" and link["cost_line__is_transfer"],
-                float(value) * float(link["quantity"]) * (factor or 1.0),
-                factor is not None,
-            )
-        )
-    for measure_id, unit_cost, year in measures.exclude(id__in=with_lines).values_list(
-        "id", "unit_cost", "unit_cost_price_year"
-    ):
-        factor = basis.factor(year)
-        rows.append(
-            (
-                measure_id,
-                greenbook.NOT_BROKEN_DOWN,
-                greenbook.COMBINED,
-                False,
-                float(unit_cost) * (factor or 1.0),
-                factor is not None,
-            )
-        )
+    rows = []
+    for m in measures.values(*fields):
+        kind = m["cost_lines__kind"]
+        if kind is None:  # no cost lines: the typed unit cost, not broken down
+            factor = basis.factor(m["unit_cost_price_year"])
+            value, agency, transfer = float(m["unit_cost"]), greenbook.NOT_BROKEN_DOWN, False
+            kind = greenbook.COMBINED
+        else:
+            amount = m[f"{line}{kind}_value"]
+            if amount is None:
+                continue  # the line has no value of that kind
+            factor = basis.factor(m[f"{line}{kind}_price_year"])
+            value = float(amount) * float(m["cost_lines__quantity"])
+            agency = m[f"{line}agency"] or "Not recorded"
+            transfer = kind == "fiscal" and bool(m[f"{line}is_transfer"])
+        rows.append((m["id"], agency, kind, transfer, value * (factor or 1.0), factor is not None))
     frame = pd.DataFrame.from_records(rows, columns=greenbook.VALUE_COLUMNS)
     return frame.astype({"value": float, "transfer": bool, "uprated": bool})
 
 
-def impact_frame(programme_ids: list[int]) -> pd.DataFrame:
+def impact_frame(programme_ids: list[int], biases: dict[str, float] | None = None) -> pd.DataFrame:
     """Published impact estimates for these programmes (greenbook.IMPACT_COLUMNS), each with the
-    optimism bias of the evidence grade that stands for its method (NaN where none does)."""
+    optimism bias of the evidence grade that stands for its method (NaN where none does);
+    `biases`: method_biases(), if already at hand."""
     found = measured_impacts(programme_ids) if programme_ids else {}
-    return impacts_as_frame(found, method_biases())
+    return impacts_as_frame(found, method_biases() if biases is None and found else biases or {})
 
 
 def impacts_as_frame(found: dict, biases: dict[str, float]) -> pd.DataFrame:
