@@ -162,3 +162,11 @@ def cost_lines_for(measure_ids) -> dict[int, list[dict]]:
             }
         )
     return out
+
+
+def attribution_for(measure_ids) -> str:
+    """The Unit Cost Database's CC BY credit when any of these measures takes values from it."""
+    used = MeasureCostLine.objects.filter(
+        measure_id__in=list(measure_ids), cost_line__database__startswith="Unit Cost Database"
+    )
+    return UCD_ATTRIBUTION if used.exists() else ""

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from commissioning import selectors, services
+from commissioning import selectors, services, valuation
 from commissioning.calls.selectors import add_delivery_against_bids
 from commissioning.models import ConflictOfInterest, Decision, ReviewRound, Score
 from commissioning.permissions import Action, has_permission, require
@@ -112,8 +112,25 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": selectors.round_progress(review_round),
             "round_history": selectors.round_status_history(review_round),
             "review_url": reverse("funding-reviews:round-review", args=[review_round.pk]),
+            **_green_book(result),
         },
     )
+
+
+def _green_book(result) -> dict:
+    """The price basis, who benefits and sensitivity for the portfolio or one programme's page."""
+    programmes = result.programmes
+    cost = float(programmes["cost"].sum()) if len(programmes) else 0.0
+    fiscal = float(programmes["fiscal_benefit"].sum()) if len(programmes) else 0.0
+    measure_ids = result.measures["measure_id"].dropna().astype(int).tolist() if len(result.measures) else []
+    return {
+        "price_year": result.price_year,
+        "deflator_series": result.deflator_series,
+        "unit_cost_attribution": valuation.attribution_for(measure_ids),
+        "agencies": selectors.agency_rows(result),
+        "sensitivity": selectors.sensitivity_rows(result),
+        "fiscal_return": round(fiscal / cost, 2) if cost > 0 else None,
+    }
 
 
 @login_required
@@ -275,6 +292,17 @@ def _save_score(request, review_round, programme) -> HttpResponse:
 def _score_context(request, review_round, programme) -> dict:
     result = selectors.round_vfm(review_round)
     rows = {r["programme"]: r for r in selectors.vfm_rows(result)}
+    green_book = {
+        "price_year": result.price_year,
+        "deflator_series": result.deflator_series,
+        "agencies": selectors.agency_rows(result, programme.pk),
+        "sensitivity": selectors.sensitivity_rows(result, programme.pk),
+        "unit_cost_attribution": valuation.attribution_for(
+            result.measures.loc[result.measures["programme_id"] == programme.pk, "measure_id"]
+            .astype(int)
+            .tolist()
+        ),
+    }
     ordered = [r["programme"] for r in sorted(rows.values(), key=lambda r: r["reference"])]
     index = ordered.index(programme.pk)
     returns = (
@@ -298,6 +326,7 @@ def _score_context(request, review_round, programme) -> dict:
         "previous": ordered[index - 1] if index > 0 else None,
         "next": ordered[index + 1] if index + 1 < len(ordered) else None,
         "position": (index + 1, len(ordered)),
+        **green_book,
     }
 
 

@@ -7,18 +7,22 @@ Source: the 2009 revision of the Safer Southwark Partnership rolling plan 2008-1
 from collections import Counter
 from decimal import Decimal
 
+from outcomes.demo_unit_costs import LINES, MEASURE_LINES
 from outcomes.models import (
     EvidenceGrade,
     Indicator,
     IndicatorYear,
+    MeasureCostLine,
     OutcomeMeasure,
     Partnership,
     Plan,
     Priority,
     PriorityAction,
     Theme,
+    UnitCostLine,
     Ward,
 )
+from outcomes.unit_cost_workbook import DATABASE
 
 WARDS = [
     "Brunswick Park", "Camberwell Green", "Cathedrals", "Chaucer", "College", "East Dulwich",
@@ -188,11 +192,27 @@ INDICATORS = {
 }  # fmt: skip
 
 EVIDENCE_GRADES = [
-    ("A", "Randomised or strong comparison", "Randomised controlled trial or strong quasi-experimental evaluation.", "0.05"),
-    ("B", "Comparison group", "Outcomes compared with a matched group or national rates.", "0.20"),
-    ("C", "Before and after", "Outcomes tracked before and after, with no comparison group.", "0.40"),
-    ("D", "Anecdotal", "Provider's own records or case studies only.", "0.60"),
+    ("A", "Randomised or strong comparison", "Randomised controlled trial or strong quasi-experimental evaluation.", "0.05", "randomised"),
+    ("B", "Comparison group", "Outcomes compared with a matched group or national rates.", "0.20", "matched_comparison"),
+    ("C", "Before and after", "Outcomes tracked before and after, with no comparison group.", "0.40", "before_after"),
+    ("D", "Anecdotal", "Provider's own records or case studies only.", "0.60", "unevaluated"),
 ]  # fmt: skip
+
+# Benefits over time and sensitivity (illustrative assumptions, the partnership's own):
+# code: (persistence years, drop-off a year, deadweight low, high, attribution low, high, persistence low, high)
+GREEN_BOOK = {
+    "sustained-job-entries": (2, "0.30", "0.10", "0.30", "0.70", "0.90", 1, 3),
+    "job-entries-ex-offenders": (2, "0.40", "0.10", "0.25", "0.60", "0.80", 1, 3),
+    "training-completions": (3, "0.20", "0.20", "0.40", "0.50", "0.70", 1, 5),
+    "not-reconvicted": (1, "0", "0.35", "0.55", "0.50", "0.70", 1, 2),
+    "young-offenders-not-reoffending": (1, "0", "0.30", "0.50", "0.50", "0.70", 1, 2),
+    "fte-diverted": (1, "0", "0.25", "0.45", "0.60", "0.80", 1, 2),
+    "dv-repeat-victims": (1, "0", "0", "0.10", "0.90", "1", 1, 1),
+    "dv-victims-safe": (1, "0", "0.15", "0.35", "0.70", "0.90", 1, 2),
+    "gang-exits": (2, "0.50", "0.20", "0.40", "0.50", "0.70", 1, 3),
+    "drug-treatment-effective": (1, "0", "0.15", "0.35", "0.60", "0.80", 1, 2),
+    "asb-resolved-mediation": (1, "0", "0.20", "0.40", "0.70", "0.90", 1, 1),
+}  # fmt: skip
 
 _UCD = "New Economy Unit Cost Database v1.4"
 # code: (name, unit, polarity, theme, indicator, unit cost, source line, price year, deadweight, attribution)
@@ -303,23 +323,79 @@ def load(log=print) -> Counter:
             )  # fmt: skip
             count(IndicatorYear, new)
 
-    for code, name, description, bias in EVIDENCE_GRADES:
+    for code, name, description, bias, method in EVIDENCE_GRADES:
         _, new = EvidenceGrade.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description, "optimism_bias": Decimal(bias)}
+            code=code,
+            defaults={
+                "name": name,
+                "description": description,
+                "optimism_bias": Decimal(bias),
+                "method": method,
+            },
         )
         count(EvidenceGrade, new)
 
+    lines = {}
+    for line_code, (
+        sheet,
+        text,
+        unit,
+        agency,
+        detail,
+        fiscal,
+        economic,
+        social,
+        rag,
+        transfer,
+        source,
+    ) in LINES.items():
+        values = {
+            f"{kind}_{part}": (Decimal(value[0]) if part == "value" else value[1])
+            if value
+            else (None if part == "value" else "")
+            for kind, value in (("fiscal", fiscal), ("economic", economic), ("social", social))
+            for part in ("value", "price_year")
+        }
+        lines[line_code], new = UnitCostLine.objects.get_or_create(
+            code=line_code,
+            defaults={
+                "database": DATABASE,
+                "theme": sheet,
+                "description": text,
+                "unit": unit,
+                "agency": agency,
+                "agency_detail": detail,
+                "rag": rag,
+                "is_transfer": transfer,
+                "source": source,
+                **values,
+            },
+        )
+        count(UnitCostLine, new)
     for code, (name, unit, polarity, theme, indicator, cost, source, year, dw, attr) in MEASURES.items():
-        _, new = OutcomeMeasure.objects.get_or_create(
+        years, drop, dw_low, dw_high, attr_low, attr_high, years_low, years_high = GREEN_BOOK.get(
+            code, (1, "0", None, None, None, None, None, None)
+        )
+        measure, new = OutcomeMeasure.objects.get_or_create(
             code=code,
             defaults={
                 "name": name, "unit": unit, "polarity": polarity,
                 "theme": themes[theme] if theme else None, "indicator": indicators[indicator],
                 "unit_cost": Decimal(cost), "unit_cost_source": source, "unit_cost_price_year": year,
                 "deadweight": Decimal(dw), "attribution": Decimal(attr),
+                "persistence_years": years, "drop_off": Decimal(drop), "deadweight_low": _dec(dw_low),
+                "deadweight_high": _dec(dw_high), "attribution_low": _dec(attr_low),
+                "attribution_high": _dec(attr_high), "persistence_low": years_low, "persistence_high": years_high,
             },
         )  # fmt: skip
         count(OutcomeMeasure, new)
+        for line_code, kind in MEASURE_LINES.get(code, []):
+            count(
+                MeasureCostLine,
+                MeasureCostLine.objects.get_or_create(measure=measure, cost_line=lines[line_code], kind=kind)[
+                    1
+                ],
+            )
     log(f"Outcome framework: {partnership.name}, {len(WARDS)} wards, 2 plans, {len(INDICATORS)} indicators, "
         f"{len(MEASURES)} outcome measures.")  # fmt: skip
     return created

@@ -66,6 +66,39 @@ class MeasureLine:
     achievement: float | None
     cost_per_outcome: Decimal | None
     benefit: Decimal | None
+    fiscal_benefit: Decimal | None = None
+    net_outcomes: float | None = None
+    persistence_years: int = 1
+    measured: bool = False  # outcomes from a published impact report, not returns less deadweight
+    effect: float | None = None
+    effect_low: float | None = None
+    effect_high: float | None = None
+    cohort: int | None = None
+    method: str | None = None
+    report_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    """Fiscal benefit to one agency (commissioning.selectors.agency_rows); transfers are part of
+    it, shown apart, and not in public value."""
+
+    agency: str
+    fiscal: Decimal | None
+    transfers: Decimal | None
+    share: float | None
+
+
+@dataclass(frozen=True)
+class SensitivityLine:
+    """One bar of the tornado (commissioning.selectors.sensitivity_rows)."""
+
+    assumption: str
+    label: str
+    bcr_low: float | None
+    bcr_high: float | None
+    swing: float | None
+    central: float | None
 
 
 @dataclass(frozen=True)
@@ -120,6 +153,18 @@ class ProgrammeSection:
     criteria_scored: int = 0
     criteria_total: int = 0
     against_bid: BidDelivery | None = None  # a programme created from a winning bid
+    fiscal_benefit: Decimal | None = None
+    economic_benefit: Decimal | None = None
+    social_benefit: Decimal | None = None
+    transfers: Decimal | None = None
+    fiscal_return: float | None = None
+    bcr_low: float | None = None
+    bcr_high: float | None = None
+    bcr_ci_low: float | None = None
+    bcr_ci_high: float | None = None
+    measured: bool = False
+    agencies: list[AgencyLine] = field(default_factory=list)
+    sensitivity: list[SensitivityLine] = field(default_factory=list)
 
     @property
     def composite_partial(self) -> bool:
@@ -136,6 +181,9 @@ class UnitCostLine:
     price_year: str
     deadweight: Decimal
     attribution: Decimal
+    persistence_years: int = 1
+    drop_off: Decimal = Decimal("0")
+    cost_lines: tuple = ()  # the database's lines it is made of (commissioning.valuation.cost_lines_for)
 
 
 @dataclass
@@ -167,6 +215,15 @@ class FundingReview:
     include_submitted: bool = False
     rounds: list[RoundLine] = field(default_factory=list)  # the round, or those covering the period
     draft_reasons: list[str] = field(default_factory=list)  # why it is a DRAFT; none when final
+    price_year: str = ""  # benefits are in this year's prices ...
+    deflator_series: str = ""  # ... uprated with this GDP deflator series
+    discount_rate: float = 0.035
+    total_fiscal: Decimal = Decimal("0")
+    total_transfers: Decimal = Decimal("0")
+    portfolio_fiscal_return: float | None = None
+    agencies: list[AgencyLine] = field(default_factory=list)  # the portfolio's, by agency
+    sensitivity: list[SensitivityLine] = field(default_factory=list)  # the portfolio's tornado
+    unit_cost_attribution: str = ""  # the Unit Cost Database's CC BY credit, when its lines are used
 
     @property
     def is_draft(self) -> bool:
@@ -174,7 +231,7 @@ class FundingReview:
 
     @property
     def years_phrase(self) -> str:
-        """"financial year 2009/10" or "financial years 2009/10 to 2010/11"."""
+        """ "financial year 2009/10" or "financial years 2009/10 to 2010/11"."""
         noun = "financial years" if len(self.financial_years) > 1 else "financial year"
         return f"{noun} {self.period_label}"
 

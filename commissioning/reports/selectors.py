@@ -13,12 +13,13 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, roles_of
-from commissioning import selectors, vfm
+from commissioning import selectors, valuation, vfm
 from commissioning.calls.selectors import delivery_against_bids
 from commissioning.models import Criterion, Decision, ReportJob, ReviewRound
 from commissioning.permissions import Action, require
 from commissioning.reports.content import (
     NO_DECISION,
+    AgencyLine,
     BudgetLine,
     DecisionLine,
     FundingReview,
@@ -27,6 +28,7 @@ from commissioning.reports.content import (
     RankedLine,
     RoundLine,
     ScoreLine,
+    SensitivityLine,
     UnitCostLine,
 )
 from core.errors import NotFound, ValidationFailed
@@ -233,6 +235,18 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 criteria_scored=row["criteria_scored"],
                 criteria_total=row["criteria_total"],
                 against_bid=against_bids.get(pid),
+                fiscal_benefit=row["fiscal_benefit"],
+                economic_benefit=row["economic_benefit"],
+                social_benefit=row["social_benefit"],
+                transfers=row["transfers"],
+                fiscal_return=row["fiscal_return"],
+                bcr_low=row["bcr_low"],
+                bcr_high=row["bcr_high"],
+                bcr_ci_low=row["bcr_ci_low"],
+                bcr_ci_high=row["bcr_ci_high"],
+                measured=row["measured"],
+                agencies=[AgencyLine(**a) for a in selectors.agency_rows(result, pid)],
+                sensitivity=[SensitivityLine(**t) for t in selectors.sensitivity_rows(result, pid)],
             )
         )
     sections.sort(key=lambda s: s.reference)
@@ -248,6 +262,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         for flag in row["flags"]:
             flag_counts[flag] += 1
     used_measures = set(result.measures["measure_id"].dropna().astype(int)) if len(result.measures) else set()
+    unit_costs = _unit_costs(used_measures)
+    total_fiscal = float(programme_frame["fiscal_benefit"].sum()) if len(programme_frame) else 0.0
     rounds = _rounds(scope)
     plan = current_plan()
     return FundingReview(
@@ -275,13 +291,23 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         priorities=_priority_lines(sections),
         ranked=ranked,
         programmes=sections,
-        unit_costs=_unit_costs(used_measures),
+        unit_costs=unit_costs,
         evidence_grades=list(EvidenceGrade.objects.values_list("code", "name", "optimism_bias")),
         default_optimism_bias=inputs.default_optimism_bias,
         criteria=criteria,
         include_submitted=inputs.include_submitted,
         rounds=rounds,
         draft_reasons=_draft_reasons(scope, rounds, flag_counts),
+        price_year=result.price_year,
+        deflator_series=result.deflator_series,
+        discount_rate=inputs.discount_rate,
+        total_fiscal=selectors.money(total_fiscal) or Decimal("0"),
+        total_transfers=selectors.money(programme_frame["transfers"].sum() if len(programme_frame) else 0.0)
+        or Decimal("0"),
+        portfolio_fiscal_return=round(total_fiscal / total_cost, 2) if total_cost > 0 else None,
+        agencies=[AgencyLine(**a) for a in selectors.agency_rows(result)],
+        sensitivity=[SensitivityLine(**t) for t in selectors.sensitivity_rows(result)],
+        unit_cost_attribution=valuation.UCD_ATTRIBUTION if any(u.cost_lines for u in unit_costs) else "",
     )
 
 
@@ -457,9 +483,13 @@ def _unit_costs(measure_ids: set[int]) -> list[UnitCostLine]:
             "unit_cost_price_year",
             "deadweight",
             "attribution",
+            "persistence_years",
+            "drop_off",
+            "id",
         )
     )
-    return [UnitCostLine(*row) for row in rows]
+    lines = valuation.cost_lines_for(measure_ids)
+    return [UnitCostLine(*row[:-1], cost_lines=tuple(lines.get(row[-1], ()))) for row in rows]
 
 
 def _short_decision(outcome: str) -> str:

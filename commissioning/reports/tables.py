@@ -62,7 +62,31 @@ def programme_row(p: ProgrammeSection) -> dict:
         "criteria_total": p.criteria_total,
         "decision": p.decision.outcome if p.decision else None,
         "flags": list(p.flags),
+        "fiscal_benefit": pennies(p.fiscal_benefit),
+        "transfers": pennies(p.transfers),
+        "economic_benefit": pennies(p.economic_benefit),
+        "social_benefit": pennies(p.social_benefit),
+        "fiscal_return": p.fiscal_return,
+        "bcr_low": p.bcr_low,
+        "bcr_high": p.bcr_high,
+        "bcr_ci_low": p.bcr_ci_low,
+        "bcr_ci_high": p.bcr_ci_high,
+        "measured": p.measured,
+        "who_benefits": [agency_row(a) for a in p.agencies],
     }
+
+
+def agency_row(a) -> dict:
+    return {
+        "agency": a.agency,
+        "fiscal": pennies(a.fiscal),
+        "transfers": pennies(a.transfers),
+        "share": a.share,
+    }
+
+
+def sensitivity_row(t) -> dict:
+    return {"assumption": t.assumption, "bcr_low": t.bcr_low, "bcr_high": t.bcr_high, "swing": t.swing}
 
 
 def programme_rows(review: FundingReview) -> list[dict]:
@@ -95,7 +119,17 @@ def as_dict(review: FundingReview) -> dict:
             "benefit": pennies(review.total_benefit),
             "outcomes": review.outcomes_achieved,
             "portfolio_bcr": review.portfolio_bcr,
+            "fiscal_benefit": pennies(review.total_fiscal),
+            "transfers": pennies(review.total_transfers),
+            "portfolio_fiscal_return": review.portfolio_fiscal_return,
         },
+        "price_basis": {
+            "price_year": review.price_year,
+            "deflator_series": review.deflator_series,
+            "discount_rate": review.discount_rate,
+        },
+        "who_benefits": [agency_row(a) for a in review.agencies],
+        "sensitivity": [sensitivity_row(t) for t in review.sensitivity],
         "funding_streams": [
             {
                 "name": s.name,

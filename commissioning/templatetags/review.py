@@ -29,3 +29,34 @@ def composite(row: dict | None) -> dict:
     """A row's composite score, marked when it is from some of the criteria only:
     "69.1 (2 of 5 criteria)"; "not scored" when nobody has scored it."""
     return {"row": row or {}}
+
+
+@register.inclusion_tag("commissioning/_sensitivity.html")
+def tornado(lines, caption: str) -> dict:
+    """The sensitivity table with a bar per assumption: from its low to its high BCR on one scale
+    shared by every bar, the central BCR marked. `lines`: dicts or SensitivityLines with bcr_low,
+    bcr_high, central, label. The figures are the table's own cells; the bars repeat them."""
+    rows = [line if isinstance(line, dict) else vars(line) for line in lines or []]
+    ends = [v for r in rows for v in (r["bcr_low"], r["bcr_high"], r["central"]) if v is not None]
+    low, high = (min(ends), max(ends)) if ends else (0.0, 1.0)
+    span = (high - low) or 1.0
+    bars = []
+    for r in rows:
+        left = min(r["bcr_low"], r["bcr_high"])
+        right = max(r["bcr_low"], r["bcr_high"])
+        bars.append(
+            {
+                **r,
+                "left": round((left - low) / span * 100, 1),
+                "width": max(round((right - left) / span * 100, 1), 0.5),
+                "central_at": round(((r["central"] or 0) - low) / span * 100, 1),
+            }
+        )
+    return {"rows": bars, "caption": caption, "scale_low": low, "scale_high": high}
+
+
+@register.inclusion_tag("commissioning/_who_benefits.html")
+def who_benefits(lines, caption: str, fiscal_return=None) -> dict:
+    """Fiscal benefit by agency (dicts or AgencyLines), transfers apart."""
+    rows = [line if isinstance(line, dict) else vars(line) for line in lines or []]
+    return {"rows": rows, "caption": caption, "fiscal_return": fiscal_return}

@@ -126,7 +126,12 @@ def _story(review: FundingReview, progress: Progress | None, family: str) -> lis
     titles = dict(chapters)
     story += [Heading(titles["summary"], "summary", 0, WIDTH), *sections.summary(review), PageBreak()]
     story += [Heading(titles["budget"], "budget", 0, WIDTH), *sections.budget(review), PageBreak()]
-    story += [Heading(titles["vfm"], "vfm", 0, WIDTH), *sections.ranking(review), PageBreak()]
+    story += [
+        Heading(titles["vfm"], "vfm", 0, WIDTH),
+        *sections.ranking(review),
+        *sections.green_book(review),
+    ]
+    story.append(PageBreak())
     story += [Heading(titles["programmes"], "programmes", 0, WIDTH), sections.intro_programmes(review)]
     for section in review.programmes:
         story.append(KeepTogether(sections.programme(review, section, on_programme)))

@@ -90,8 +90,7 @@ def summary(r: FundingReview) -> list[Flowable]:
             f" Decisions are recorded for {decided:,} of {r.programme_count:,} programmes."
             if r.scope_kind == "round"
             else " Scores and decisions are recorded in review rounds, not shown for this scope."
-        )
-,
+        ),
         WIDTH - 275,
         size=8.5,
         colour=INK,
@@ -266,6 +265,78 @@ def ranking(r: FundingReview) -> list[Flowable]:
     ]
 
 
+def price_basis(r: FundingReview) -> str:
+    """The sentence every output carries: the price year and the deflator series used."""
+    return (
+        f"Benefits are in {r.price_year} prices, unit costs uprated with {r.deflator_series}; benefits "
+        f"that last beyond a year are discounted at {r.discount_rate:.1%} a year (HM Treasury Green Book)."
+    )
+
+
+def green_book(r: FundingReview) -> list[Flowable]:
+    """Who benefits (fiscal benefit by agency, transfers apart) and the portfolio's sensitivity."""
+    story: list[Flowable] = [Spacer(1, 10), Note(price_basis(r), WIDTH, size=8, colour=INK, space_before=0)]
+    if r.agencies:
+        rows = [[a.agency, gbp(a.fiscal), gbp(a.transfers), percent(a.share)] for a in r.agencies]
+        rows.append(["All agencies", gbp(r.total_fiscal), gbp(r.total_transfers), "100%"])
+        story += [
+            Spacer(1, 6),
+            Grid(
+                ["Agency", "Fiscal benefit", "of which transfers", "Share"],
+                rows,
+                [200, 90, 90, 50],
+                "lrrr",
+                bold_rows=frozenset({len(rows) - 1}),
+                caption="Who benefits: fiscal benefit by agency, all programmes "
+                f"(fiscal return {ratio(r.portfolio_fiscal_return)} per £1 of cost)",
+                min_rows=99,
+                row_height=12,
+            ),
+            Note(
+                "Transfers (benefit payments saved) count in the fiscal return but not in public value "
+                "(the benefit in the BCR): they move money between the state and people, as the Unit Cost "
+                "Database's guidance says (E&E1.0). Economic and social value belong to no agency.",
+                WIDTH,
+                size=7.5,
+            ),
+        ]
+    if r.sensitivity:
+        rows = [
+            [
+                t.label,
+                ratio(t.bcr_low),
+                ratio(t.central),
+                ratio(t.bcr_high),
+                Bar(_swing_share(t, r.sensitivity)),
+            ]
+            for t in r.sensitivity
+        ]
+        story += [
+            Spacer(1, 6),
+            Grid(
+                [
+                    "Assumption (each alone at the ends of its range)",
+                    "Low BCR",
+                    "Central",
+                    "High BCR",
+                    "Swing",
+                ],
+                rows,
+                [210, 50, 50, 50, 110],
+                "lrrrl",
+                caption="Sensitivity of the portfolio BCR: the assumption that moves it most first",
+                min_rows=99,
+                row_height=12,
+            ),
+        ]
+    return story
+
+
+def _swing_share(t, lines) -> float:
+    widest = max((line.swing or 0) for line in lines) or 1
+    return (t.swing or 0) / widest
+
+
 def intro_programmes(r: FundingReview) -> Flowable:
     return Note(
         "One section per programme, in reference order: who delivers it, the award, spend returned by "
@@ -325,10 +396,14 @@ def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
     cost_note = " (estimated)" if p.cost_estimated else ""
     vfm_rows = [
         ["Cost" + cost_note, gbp(p.cost)],
-        ["Benefit", gbp(p.benefit)],
+        ["Benefit (public value)", gbp(p.benefit)],
         ["Benefit-cost ratio", f"{ratio(p.bcr)}{band}"],
+        ["BCR low to high", f"{ratio(p.bcr_low)} to {ratio(p.bcr_high)}"],
+        ["Fiscal return", ratio(p.fiscal_return)],
         ["Overall achievement", percent(p.achievement)],
     ]
+    if p.bcr_ci_low is not None:
+        vfm_rows.insert(4, ["BCR from impact (95% CI)", f"{ratio(p.bcr_ci_low)} to {ratio(p.bcr_ci_high)}"])
     vfm = Grid([], vfm_rows, [110, 90], "lr", caption="Value for money", min_rows=99, row_height=12)
     story: list[Flowable] = [
         heading,
@@ -383,6 +458,38 @@ def programme(r: FundingReview, p: ProgrammeSection, on_draw) -> list[Flowable]:
                 row_height=12,
             ),
         ]
+    if p.agencies:
+        story.append(
+            Note(
+                "Who benefits (fiscal): "
+                + "; ".join(
+                    f"{a.agency} {gbp(a.fiscal)}"
+                    + (f" (transfers {gbp(a.transfers)})" if a.transfers else "")
+                    for a in p.agencies
+                )
+                + ".",
+                WIDTH,
+                size=7.5,
+                colour=INK,
+            )
+        )
+    measured = [m for m in p.measures if m.measured]
+    if measured:
+        story.append(
+            Note(
+                "Measured impact: "
+                + "; ".join(
+                    f"{m.measure}: {_number(m.effect)} per person ({_number(m.effect_low)} to "
+                    f"{_number(m.effect_high)}), {m.cohort:,} matched people, {m.method} "
+                    f"(impact report {m.report_id})"
+                    for m in measured
+                )
+                + ". These outcomes replace returns less deadweight.",
+                WIDTH,
+                size=7.5,
+                colour=INK,
+            )
+        )
     if r.scope_kind == "round":
         story += [Spacer(1, 5), SideBySide(_scores(p), _decision(p), WIDTH, 250, 20)]
     if p.flags:
@@ -450,12 +557,22 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
         "achieved ÷ target (for a measure where fewer is better, target ÷ achieved). Overall achievement "
         "is the "
         "target-weighted mean over measures, each capped at 200%.",
-        "<b>Benefit</b> per measure = outcomes × unit cost × (1 − deadweight) × attribution × (1 − optimism "
-        "bias); for a fewer-is-better measure the outcomes are the events avoided below target. Optimism "
+        "<b>Benefit</b> per measure = outcomes × (1 − deadweight) × attribution × (1 − optimism "
+        "bias) × the present value of the value of one outcome: it lasts the measure's persistence, "
+        f"losing its drop-off each year, discounted at {r.discount_rate:.1%}. For a fewer-is-better measure "
+        "the outcomes are the events avoided below target. Where a published impact report measured the "
+        "programme against a matched comparison group, outcomes are its effect × the matched cohort instead "
+        "of returns less deadweight, and the BCR is also shown from its 95% interval. Optimism "
         "bias "
         "comes from the programme's evidence grade ("
         + ", ".join(f"{code} {float(b):.0%}" for code, b in bias.items())
         + f"); a programme with no grade takes the most cautious, {r.default_optimism_bias:.0%}.",
+        "<b>Public value</b> (the benefit) is fiscal value without transfers, plus economic and social "
+        "value; "
+        "the <b>fiscal return</b> is all fiscal value (with benefit payments saved) ÷ cost. "
+        + escape(price_basis(r))
+        + " <b>Low and high BCR</b>: every assumption with a range (deadweight, attribution, optimism "
+        "bias, persistence, the measured effect's interval) at its least and most favourable end.",
         "<b>Benefit-cost ratio (BCR)</b> = benefit ÷ cost. Bands: below 1 poor; 1 to 1.5 low; 1.5 to 2 "
         "medium; "
         "2 to 4 high; 4 and above very high. The <b>portfolio BCR</b> is total benefit ÷ total cost. "
@@ -493,7 +610,7 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
                 Paragraph(u.price_year, small),
                 Paragraph(f"{float(u.deadweight):.0%}", small),
                 Paragraph(f"{float(u.attribution):.0%}", small),
-                Paragraph(escape(u.source), small),
+                Paragraph(escape(u.source) + _lines(u), small),
             ]
         )
     table = LongTable(rows, colWidths=[118, 44, 48, 40, 50, 52, 153], repeatRows=1)
@@ -524,6 +641,11 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
         ),
         Spacer(1, 3),
         table,
+        *(
+            [Note(f"Unit cost lines from the {r.unit_cost_attribution}.", WIDTH, size=7.5)]
+            if r.unit_cost_attribution
+            else []
+        ),
         Spacer(1, 10),
         Paragraph(
             f"Typeset in {family} (embedded). Generated by Yardstick on "
@@ -532,6 +654,23 @@ def appendix(r: FundingReview, family: str) -> list[Flowable]:
         ),
     ]
     return story
+
+
+def _lines(u) -> str:
+    """The cost lines a unit cost is made of, as a list under its source."""
+    if not u.cost_lines:
+        return ""
+    parts = [
+        f"{escape(c['code'])} {escape(c['agency'] or '')} {c['kind'].lower()} {gbp(c['value'])} "
+        f"({c['price_year']})"
+        + (" transfer" if c["transfer"] else "")
+        for c in u.cost_lines
+    ]
+    return (
+        "<br/>"
+        + "<br/>".join(parts)
+        + f"<br/>Persistence {u.persistence_years} yr, drop-off {float(u.drop_off):.0%}"
+    )
 
 
 def section_key(p: ProgrammeSection) -> str:

@@ -1,0 +1,95 @@
+"""The demo's unit cost lines: the few lines of GMCA's Unit Cost Database v1.4 that the demo's
+outcome measures are made of, copied from it (code, description, unit, agency, values with their
+price years, RAG confidence, source), so the demo needs no workbook. manage.py import_unit_costs
+loads the whole database over them (keyed by code: the same values, so nothing changes).
+
+Unit Cost Database v1.4, New Economy / Greater Manchester Combined Authority, CC BY 4.0
+(http://creativecommons.org/licenses/by/4.0/).
+"""
+
+# fmt: off
+# code: (sheet, description, unit, agency level 1, level 2, fiscal (value, price year), economic, social,
+#        RAG, transfer, source)
+LINES = {
+    'E&E1.0': ('Employment & Economy', "Job Seeker's Allowance Fiscal and economic benefit from a workless claimant entering work", 'Per claimant per year', 'Multiple', 'DWP',
+        ('9800.00', '2012/13'), ('14044.00', '2012/13'), None, 'G', False,
+        'Department for Work and Pensions response to parliamentary questions (HC Deb 6 February 2013, vol 558, col 352W)'),
+    'E&E1.0.1': ('Employment & Economy', "Job Seekers' Allowance Fiscal benefit from a workless claimant entering work - benefits payments", 'Per claimant per year', 'DWP', 'HM Treasury',
+        ('9234.00', '2012/13'), None, None, 'G', True,
+        'Department for Work and Pensions response to parliamentary questions (HC Deb 6 February 2013, vol 558, col 352W)'),
+    'E&E1.0.2': ('Employment & Economy', "Job Seekers' Allowance Fiscal benefit from a workless claimant entering work - improved health", 'Per claimant per year', 'NHS', '',
+        ('566.00', '2012/13'), None, None, 'G', False,
+        'Department for Work and Pensions response to parliamentary questions (HC Deb 6 February 2013, vol 558, col 352W)'),
+    'E&S5.0': ('Education & Skills', 'NVQ Level 2 Qualification - annual fiscal and economic benefits', 'Per person per year', 'HM Treasury', '',
+        ('82.70', '2010/11'), ('443.00', '2010/11'), None, 'G', False,
+        'BIS (2011): Returns to Intermediate and Low Level Vocational Qualifications p9 to 10'),
+    'CR4.0': ('Crime', 'Youth offender, average cost of a first time entrant (under 18) to the Criminal Justice System in the first year following the offence', 'Per year', 'Criminal Justice System', '',
+        ('3152.00', '2008/09'), None, None, 'G', False,
+        'NAO Analysis, based on CIPFA, Home Office, Ministry of Justice and Youth Justice Board Data. Cited in NAO 2011 - The cost of a cohort of offenders to the criminal justice system p34 fig14'),
+    'CR2.0': ('Crime', 'Domestic violence - average cost per incident (fiscal, economic and social values)', 'Per incident', 'Multiple', '',
+        ('2470.00', '2008/09'), ('1473.00', '2008/09'), ('6795.00', '2008/09'), 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR2.0.1': ('Crime', 'Domestic violence - fiscal cost per incident: health', 'Per incident', 'NHS', 'Acute Trust / Hospital',
+        ('1171.00', '2008/09'), None, None, 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR2.0.2': ('Crime', 'Domestic violence - fiscal cost per incident: criminal justice system (excluding police)', 'Per incident', 'Criminal Justice System', '',
+        ('581.00', '2008/09'), None, None, 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR2.0.3': ('Crime', 'Domestic violence - fiscal cost per incident: police', 'Per incident', 'Police', '',
+        ('415.00', '2008/09'), None, None, 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR2.0.4': ('Crime', 'Domestic violence - fiscal cost per incident: local authority, social services (children)', 'Per incident', 'Local Authority', "Children's Services",
+        ('193.00', '2008/09'), None, None, 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR2.0.5': ('Crime', 'Domestic violence - fiscal cost per incident: local authority, housing services', 'Per incident', 'Local Authority', 'Housing Services',
+        ('110.00', '2008/09'), None, None, 'A', False,
+        'Sylvia Walby - The Cost of Domestic violence, update (2009), p.8'),
+    'CR8.3': ('Crime', 'Other Wounding - average cost per incident (fiscal, economic and social values)', 'Per incident', 'Multiple', '',
+        ('2765.00', '2010/11'), ('1384.00', '2010/11'), ('5661.00', '2010/11'), 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.1': ('Crime', 'Other Wounding - fiscal cost to the police', 'Per incident', 'Police', '-',
+        ('488.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.2': ('Crime', 'Other Wounding - fiscal cost to the probation system', 'Per incident', 'Probation', '',
+        ('70.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.3': ('Crime', 'Other Wounding - fiscal cost to the courts/legal aid system', 'Per incident', 'Court', 'Legal aid',
+        ('265.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.4': ('Crime', 'Other Wounding - fiscal cost to the prison system', 'Per incident', 'Prison / Young Offenders Institute', '',
+        ('159.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.5': ('Crime', 'Other Wounding - fiscal cost to other areas of the criminal justice system', 'Per incident', 'Multiple', '',
+        ('185.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'CR8.3.6': ('Crime', 'Other Wounding - fiscal cost to the NHS', 'Per incident', 'NHS', '',
+        ('1598.00', '2010/11'), None, None, 'G', False,
+        "Figures derived from 'Revisions made to the multipliers and unit costs of crime used in the Integrated Offender Management Value for Money Toolkit, 2011'. This estimates the total cost (fiscal, economic and social) of crime. These costs have been disaggregated to identify the breakdown into fiscal, economic and social elements of the cost of crime and the breakdown of the fiscal costs to each agency using the split of expenditure from Home Office Research Study 217, 2000. Analysis carried out by New Economy and checked by the Home Office"),
+    'HE2.0.1': ('Health', 'Drugs misuse - average annual savings to the criminal justice system from reduced drug-related offending by people in receipt of effective treatment, per person', 'Per year', 'Criminal Justice System', 'VCS',
+        ('1408.00', '2010/11'), ('2515.00', '2010/11'), ('1006.00', '2010/11'), 'G', False,
+        'Estimating the crime reduction benefits of drug treatment and recovery (National Treatment Agency for Substance Misuse, 2012), p.11'),
+    'HE2.0.2': ('Health', 'Drugs misuse - average annual savings to the NHS from reduced drug-related offending by people in receipt of effective treatment, per person (cost refers to the reduced physical harm perpetrated on victims due to fewer robberies)', 'Per year', 'NHS', 'Acute Trust / Hospital',
+        ('101.00', '2010/11'), ('2515.00', '2010/11'), ('1006.00', '2010/11'), 'G', False,
+        'Estimating the crime reduction benefits of drug treatment and recovery (National Treatment Agency for Substance Misuse, 2012), p.11'),
+    'HE2.0.3': ('Health', 'Drugs misuse - annual savings in health and social care from delivery of a structured drug treatment programme', 'Per year', 'NHS', 'Acute Trust / Hospital',
+        ('1719.06', '2006/07'), None, None, 'A', False,
+        'Drug Treatment Outcomes Research Study (DTORS) (Home Office, 2009), p.13'),
+    'CR1.0': ('Crime', 'Anti-social behaviour further action necessary (cost of dealing with incident)', 'Per incident', 'Police', 'Local authority',
+        ('500.00', '2002/03'), None, None, 'R', False,
+        "The Economic and Social Costs of Anti-Social Behaviour: a review' (London School of Economics and Political Science, 2003), p.43"),
+}
+# fmt: on
+
+# measure code: [(cost line, kind)]; a measure not listed keeps its typed unit cost.
+MEASURE_LINES = {
+    "sustained-job-entries": [("E&E1.0.1", "fiscal"), ("E&E1.0.2", "fiscal"), ("E&E1.0", "economic")],
+    "job-entries-ex-offenders": [("E&E1.0.1", "fiscal"), ("E&E1.0.2", "fiscal"), ("E&E1.0", "economic")],
+    "training-completions": [("E&S5.0", "fiscal"), ("E&S5.0", "economic")],
+    "young-offenders-not-reoffending": [("CR4.0", "fiscal")],
+    "fte-diverted": [("CR4.0", "fiscal")],
+    "dv-repeat-victims": [*[(f"CR2.0.{i}", "fiscal") for i in range(1, 6)], ("CR2.0", "economic")],
+    "dv-victims-safe": [*[(f"CR2.0.{i}", "fiscal") for i in range(1, 6)], ("CR2.0", "economic"), ("CR2.0", "social")],
+    "gang-exits": [*[(f"CR8.3.{i}", "fiscal") for i in range(1, 7)], ("CR8.3", "economic"), ("CR8.3", "social")],
+    "drug-treatment-effective": [("HE2.0.1", "fiscal"), ("HE2.0.2", "fiscal"), ("HE2.0.3", "fiscal")],
+    "asb-resolved-mediation": [("CR1.0", "fiscal")],
+}
