@@ -40,11 +40,16 @@ def round_create(
     stream_ids=(),
     priority_ids=(),
     criteria: list[tuple[str, str, int]] | None = None,
+    price_year: str = "",
+    deflator_series=None,
 ) -> ReviewRound:
-    """Create a draft round with its rubric (the five default criteria unless given)."""
+    """Create a draft round with its rubric (the five default criteria unless given). Its benefits
+    are shown in `price_year`'s prices (blank: its first year), uprated with `deflator_series`
+    (None: the newest loaded)."""
     require(user, Action.ROUND_MANAGE)
     errors = {}
-    for field, value in (("first_year", first_year), ("last_year", last_year)):
+    checked = (("first_year", first_year), ("last_year", last_year))
+    for field, value in (*checked, *((("price_year", price_year),) if price_year else ())):
         try:
             validate_financial_year(value)
         except PeriodError as exc:
@@ -64,6 +69,8 @@ def round_create(
             first_year=first_year,
             last_year=last_year,
             include_submitted=include_submitted,
+            price_year=price_year,
+            deflator_series=deflator_series,
             created_by=user,
         )
         review_round._history_user = user

@@ -252,8 +252,9 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     sections.sort(key=lambda s: s.reference)
 
     programme_frame = result.programmes
-    total_cost = float(programme_frame["cost"].sum()) if len(programme_frame) else 0.0
-    total_benefit = float(programme_frame["benefit"].sum()) if len(programme_frame) else 0.0
+    # Totals are the sums of the rows as shown (to the penny), so every channel's rows add up to them.
+    total_cost = float(sum((row["cost"] or Decimal("0") for row in rows), Decimal("0")))
+    total_benefit = float(sum((row["benefit"] or Decimal("0") for row in rows), Decimal("0")))
     decision_counts = defaultdict(int)
     for section in sections:
         decision_counts[section.decision.outcome if section.decision else NO_DECISION] += 1
@@ -263,7 +264,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
             flag_counts[flag] += 1
     used_measures = set(result.measures["measure_id"].dropna().astype(int)) if len(result.measures) else set()
     unit_costs = _unit_costs(used_measures)
-    total_fiscal = float(programme_frame["fiscal_benefit"].sum()) if len(programme_frame) else 0.0
+    total_fiscal = float(sum((row["fiscal_benefit"] or Decimal("0") for row in rows), Decimal("0")))
     rounds = _rounds(scope)
     plan = current_plan()
     return FundingReview(
@@ -302,8 +303,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         deflator_series=result.deflator_series,
         discount_rate=inputs.discount_rate,
         total_fiscal=selectors.money(total_fiscal) or Decimal("0"),
-        total_transfers=selectors.money(programme_frame["transfers"].sum() if len(programme_frame) else 0.0)
-        or Decimal("0"),
+        total_transfers=sum((row["transfers"] or Decimal("0") for row in rows), Decimal("0")),
         portfolio_fiscal_return=round(total_fiscal / total_cost, 2) if total_cost > 0 else None,
         agencies=[AgencyLine(**a) for a in selectors.agency_rows(result)],
         sensitivity=[SensitivityLine(**t) for t in selectors.sensitivity_rows(result)],

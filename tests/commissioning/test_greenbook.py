@@ -78,8 +78,12 @@ def test_sensitivity_gives_low_and_high_bcr_and_ranks_assumptions_by_swing():
     assert row["bcr_low"] == pytest.approx(0.6 * 0.7)  # deadweight 0.4, attribution 0.7, 1 year
     assert row["bcr_high"] == pytest.approx(0.9 * 0.9 * (1 + 1 / 1.035))
     bars = result.sensitivity.set_index("assumption")
-    assert (bars.loc["deadweight", "bcr_low"], bars.loc["deadweight", "bcr_high"]) == pytest.approx((0.48, 0.72))
+    assert (bars.loc["deadweight", "bcr_low"], bars.loc["deadweight", "bcr_high"]) == pytest.approx(
+        (0.48, 0.72)
+    )
     assert bars.loc["persistence", "bcr_high"] == pytest.approx(0.64 * (1 + 1 / 1.035))
-    assert bars.loc["optimism_bias", "swing"] == 0 and bars.loc["effect", "swing"] == 0  # no range, nothing measured
+    assert (
+        bars.loc["optimism_bias", "swing"] == 0 and bars.loc["effect", "swing"] == 0
+    )  # no range, nothing measured
     widest = bars["swing"].fillna(0).idxmax()
     assert widest == "persistence"
