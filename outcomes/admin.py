@@ -170,7 +170,7 @@ class EvidenceGradeAdmin(admin.ModelAdmin):
     grade in use cannot be deleted here (deleting it would silently regrade those programmes with
     the most cautious bias); the bulk delete action is off for the same reason."""
 
-    list_display = ["code", "name", "optimism_bias"]
+    list_display = ["code", "name", "optimism_bias", "method"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.programmes.exists():
@@ -183,8 +183,18 @@ class EvidenceGradeAdmin(admin.ModelAdmin):
         return actions
 
 
+class MeasureCostLineInline(admin.TabularInline):
+    """The Unit Cost Database lines a measure's value is made of (docs/vfm.md)."""
+
+    model = models.MeasureCostLine
+    extra = 0
+    autocomplete_fields = ["cost_line"]
+    fields = ["cost_line", "kind", "quantity"]
+
+
 @admin.register(models.OutcomeMeasure)
 class OutcomeMeasureAdmin(SimpleHistoryAdmin):
+    inlines = [MeasureCostLineInline]
     list_display = [
         "name", "kind", "unit", "polarity", "high_value_factor", "theme", "indicator", "unit_cost",
         "unit_cost_price_year",
