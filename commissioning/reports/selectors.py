@@ -263,7 +263,7 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
         for flag in row["flags"]:
             flag_counts[flag] += 1
     used_measures = set(result.measures["measure_id"].dropna().astype(int)) if len(result.measures) else set()
-    unit_costs = _unit_costs(used_measures)
+    unit_costs = _unit_costs(used_measures, inputs.values, result.price_year)
     total_fiscal = float(sum((row["fiscal_benefit"] or Decimal("0") for row in rows), Decimal("0")))
     rounds = _rounds(scope)
     plan = current_plan()
@@ -470,7 +470,10 @@ def _priority_lines(sections: list[ProgrammeSection]) -> list[BudgetLine]:
     return sorted(lines, key=lambda line: (-line.awarded, line.name))
 
 
-def _unit_costs(measure_ids: set[int]) -> list[UnitCostLine]:
+def _unit_costs(measure_ids: set[int], values=None, price_year: str = "") -> list[UnitCostLine]:
+    """The unit costs used: a measure made of cost lines shows its public value of one outcome in
+    the price year (the sum of its lines, uprated, transfers left out) and the lines themselves;
+    one without shows its typed unit cost in its own price year."""
     rows = (
         OutcomeMeasure.objects.filter(pk__in=measure_ids)
         .order_by("name")
@@ -488,8 +491,22 @@ def _unit_costs(measure_ids: set[int]) -> list[UnitCostLine]:
             "id",
         )
     )
-    lines = valuation.cost_lines_for(measure_ids)
-    return [UnitCostLine(*row[:-1], cost_lines=tuple(lines.get(row[-1], ()))) for row in rows]
+    with_lines = set()
+    if values is not None and len(values):
+        with_lines = set(values.loc[values["kind"] != "combined", "measure_id"].astype(int)) & set(measure_ids)
+    lines = valuation.cost_lines_for(with_lines) if with_lines else {}
+    public = {}
+    if values is not None and len(values):
+        counted = values[~values["transfer"].astype(bool)]
+        public = counted.groupby("measure_id")["value"].sum().to_dict()
+    out = []
+    for *fields, measure_id in rows:
+        if lines.get(measure_id):
+            fields[3] = selectors.money(public.get(measure_id, 0.0))
+            fields[4] = f"{valuation.UCD_ATTRIBUTION}: public value of the lines below, transfers left out"
+            fields[5] = price_year
+        out.append(UnitCostLine(*fields, cost_lines=tuple(lines.get(measure_id, ()))))
+    return out
 
 
 def _short_decision(outcome: str) -> str:
