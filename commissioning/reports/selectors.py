@@ -493,7 +493,8 @@ def _unit_costs(measure_ids: set[int], values=None, price_year: str = "") -> lis
     )
     with_lines = set()
     if values is not None and len(values):
-        with_lines = set(values.loc[values["kind"] != "combined", "measure_id"].astype(int)) & set(measure_ids)
+        broken_down = values.loc[values["kind"] != "combined", "measure_id"].astype(int)
+        with_lines = set(broken_down) & set(measure_ids)
     lines = valuation.cost_lines_for(with_lines) if with_lines else {}
     public = {}
     if values is not None and len(values):
