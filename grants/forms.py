@@ -52,7 +52,7 @@ class ReturnForm(ConfirmHighValueMixin, forms.Form):
         decimal_places=2,
         required=False,
         label="Spend (£)",
-        help_text="The programme's spend in the quarter, in pounds (optional).",
+        help_text="The programme's spend in the quarter, in pounds.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
     confirm_high_value = confirm_high_value_field()

@@ -158,7 +158,8 @@ def shoot(page, base: str, path: str, out: Path, stem: str) -> None:
         clip = {"x": 0, "y": 0, "width": viewport.width, "height": height}
         page.screenshot(path=str(file), full_page=True, clip=clip)
         shrink(file)
-        print(f"{file.relative_to(ROOT)}  {file.stat().st_size // 1024} KB", flush=True)
+        shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+        print(f"{shown}  {file.stat().st_size // 1024} KB", flush=True)
 
 
 def main() -> int:
