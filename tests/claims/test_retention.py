@@ -6,15 +6,28 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from claims.models import Claim, Enrolment, Participant
+from claims.models import Claim, Enrolment, EvidenceFile, Participant
+from claims.services.evidence import evidence_add
 from claims.services.retention import participants_purge, retention_cutoff
 from grants.models import Payment, Programme
 from grants.services import payment_record
 from tests.claims.test_audits import make_claims
 
 pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    root = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+    }
+    return root
 
 
 @pytest.fixture
@@ -35,7 +48,11 @@ def ended(portfolio, provider, finance, settings):
     Enrolment.objects.create(participant=claims[0].participant, programme=b, start_date=date(2010, 2, 1))
     payment_record(user=finance, programme=a, financial_year="2010/11", quarter=1, amount=Decimal("1000"),
                    paid_on=date(2010, 7, 1))  # fmt: skip
-    return {"claims": claims, **portfolio}
+    Claim.objects.filter(pk=claims[3].pk).update(status="submitted")
+    evidence = evidence_add(
+        user=provider, claim=claims[3], upload=SimpleUploadedFile("payslip.pdf", PDF, "application/pdf")
+    )
+    return {"claims": claims, "evidence": evidence, **portfolio}
 
 
 def test_the_cutoff_is_whole_years_back():
@@ -49,7 +66,9 @@ def test_nothing_is_purged_within_the_retention_period(ended):
     assert Participant.objects.filter(purged_on__isnull=False).count() == 0
 
 
-def test_the_purge_deletes_the_links_and_keeps_counts_and_payments(ended, settings):
+def test_the_purge_deletes_the_links_and_keeps_counts_and_payments(
+    ended, settings, private_storage, django_capture_on_commit_callbacks
+):
     before = dict(Participant.objects.values_list("pk", "pseudonym"))
     references = set(Participant.objects.values_list("reference", flat=True))
     prices = sorted(Claim.objects.values_list("price", flat=True))
@@ -57,9 +76,13 @@ def test_the_purge_deletes_the_links_and_keeps_counts_and_payments(ended, settin
     call_command("purge_participants", stdout=out)  # today: 20 Oct 2010, the default 6 years: nothing
     assert "Purged 0 participants" in out.getvalue()
     settings.YARDSTICK = {**settings.YARDSTICK, "TODAY": date(2017, 4, 1)}
+    stored = private_storage / ended["evidence"].file.name
+    assert stored.exists()
     out = StringIO()
-    call_command("purge_participants", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_participants", stdout=out)
     text = out.getvalue()
+    assert "1 evidence files" in text and not EvidenceFile.objects.exists() and not stored.exists()
     assert "purged 5 of 5 participants" in text
     assert "Purged 5 participants whose programmes all ended before 01 April 2011 (6 years kept)" in text
     assert "5 enrolments' answers" in text and "5 claims and every payment kept" in text
