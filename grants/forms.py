@@ -134,6 +134,9 @@ class PaymentReverseForm(forms.Form):
     )
 
 
+STATE_WORDS = {"late": "late", "due": "due", "open": "under way"}
+
+
 class ReturnChoiceForm(forms.Form):
     """Step 1 of submitting a return: the programme and one of the quarters owed (the owed list,
     grants.selectors.owed_quarters). Step 2 (ReturnForm) then offers that programme's measures."""
@@ -141,7 +144,8 @@ class ReturnChoiceForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
     period = forms.ChoiceField(
         label="Quarter",
-        help_text="The quarters your programmes owe returns for, oldest first.",
+        help_text="The quarters your programmes have returns to send for, oldest first: late, due, "
+        "and the quarter under way.",
     )
 
     def __init__(self, *args, programmes, owed, **kwargs):
@@ -150,8 +154,7 @@ class ReturnChoiceForm(forms.Form):
         self.fields["programme"].label_from_instance = lambda p: f"{p.reference}: {p.title}"
         self.owed = owed
         self.fields["period"].choices = [("", "Choose a quarter")] + [
-            (period_value(o.quarter), f"{o.quarter} ({'late' if o.state == 'late' else 'due'}, "
-             f"{o.count} owed)")
+            (period_value(o.quarter), f"{o.quarter} ({STATE_WORDS.get(o.state, o.state)}, {o.count} to send)")
             for o in owed
         ]  # fmt: skip
 

@@ -139,4 +139,3 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Funding stream {stream.name} saved.")
             return redirect("finance-stream", pk=stream.pk)
     return render(request, "grants/manage/stream_form.html", {"form": form, "stream": stream})
-

@@ -28,9 +28,24 @@ CHOOSE = "choose"
 
 
 def _owed(request: HttpRequest) -> list[OwedQuarter]:
-    return selectors.owed_quarters(
-        request.user, today=clock.today(), window_days=settings.YARDSTICK["RETURN_WINDOW_DAYS"]
+    """The quarters offered, oldest first: those owing returns (late or due, as
+    grants.selectors.owed_quarters has them) and the quarter under way (its returns may be sent
+    once it has started), each with its slots still to make."""
+    today = clock.today()
+    slots = selectors.return_slots(
+        request.user, today=today, window_days=settings.YARDSTICK["RETURN_WINDOW_DAYS"]
     )
+    by_quarter: dict = {}
+    for slot in slots:
+        if slot["state"] in ("late", "due", "open"):
+            by_quarter.setdefault(slot["quarter"], []).append(slot)
+    offered = []
+    for quarter, open_slots in sorted(by_quarter.items()):
+        open_slots.sort(key=lambda s: (s["target"].programme.reference, s["target"].measure.name))
+        deadline = open_slots[0]["deadline"]
+        state = "late" if today > deadline else ("due" if today > quarter.end else "open")
+        offered.append(OwedQuarter(quarter, deadline, state, open_slots))
+    return offered
 
 
 def _step_two_url(programme_id: int, period: str) -> str:
@@ -137,6 +152,7 @@ def _figures(request: HttpRequest, programmes, owed: list[OwedQuarter], *, progr
             "quarter": quarter_owed.quarter if quarter_owed else "",
             "deadline": quarter_owed.deadline if quarter_owed else None,
             "late": quarter_owed is not None and quarter_owed.state == "late",
+            "under_way": quarter_owed is not None and quarter_owed.state == "open",
             "change_url": reverse("return-new"),
         },
     )

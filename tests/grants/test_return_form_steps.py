@@ -14,6 +14,7 @@ from tests.factories import OutcomeReturnFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2010, 1, 20)  # 2009/10 Q1 is late, Q2 returned, Q3 due by 30 January, Q4 under way
+# (a quarter's returns may be sent once it has started: the quarter under way is offered too)
 
 
 @pytest.fixture
@@ -42,7 +43,8 @@ def test_step_one_offers_the_users_programmes_and_owed_quarters_only(client, pro
         (str(a.pk), f"{a.reference}: {a.title}"),
     ]
     assert options(page, "period") == [
-        ("", "Choose a quarter"), ("2009/10-Q1", "2009/10 Q1 (late, 2 owed)"), ("2009/10-Q3", "2009/10 Q3 (due, 1 owed)"),
+        ("", "Choose a quarter"), ("2009/10-Q1", "2009/10 Q1 (late, 2 to send)"),
+        ("2009/10-Q3", "2009/10 Q3 (due, 1 to send)"), ("2009/10-Q4", "2009/10 Q4 (under way, 1 to send)"),
     ]  # fmt: skip
     assert "Step 1 of 2" in page
 
@@ -108,7 +110,7 @@ def test_figures_are_submitted_measure_by_measure_until_the_quarter_is_done(clie
     made = {(r.measure_id, r.value, r.submitted_by_id) for r in OutcomeReturn.objects.filter(quarter=1)}
     assert made == {(measure.pk, 4, provider.pk), (negative.pk, -2, provider.pk)}
     page = client.get(reverse("return-new")).content.decode()
-    assert [v for v, _ in options(page, "period")] == ["", "2009/10-Q3"]
+    assert [v for v, _ in options(page, "period")] == ["", "2009/10-Q3", "2009/10-Q4"]
 
 
 def test_a_count_takes_whole_numbers_at_step_two(client, provider, owing):
@@ -153,3 +155,11 @@ def test_links_from_the_returns_and_home_pages_open_step_two(client, provider, o
     assert re.search(rf'value="{measure.pk}" checked', from_returns)
     from_home = client.get(reverse("return-new"), {"programme": a.pk, "period": "2009/10-3"}).content.decode()
     assert "Step 2 of 2" in from_home and radios(from_home) == ["Sustained job entries: target 10 people"]
+
+
+def test_the_quarter_under_way_can_be_chosen(client, provider, owing):
+    client.force_login(provider)
+    page = client.get(
+        reverse("return-new"), {"programme": owing["a"].pk, "period": "2009/10-Q4"}
+    ).content.decode()
+    assert "Step 2 of 2" in page and "Under way" in page and "due by 30 Apr 2010" in page
