@@ -21,7 +21,18 @@ from api.views import (
     review_rounds,
 )
 
-router = DefaultRouter()
+
+class IntegerIdRouter(DefaultRouter):
+    """Every resource here is looked up by its integer id: anything else in that place is no
+    resource (404), never a lookup that fails inside the view (500)."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix: str = "") -> str:
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        value = getattr(viewset, "lookup_value_regex", "[0-9]+")
+        return f"(?P<{lookup_prefix}{kwarg}>{value})"
+
+
+router = IntegerIdRouter()
 router.register("priorities", reference.PriorityViewSet, basename="priority")
 router.register("themes", reference.ThemeViewSet, basename="theme")
 router.register("indicators", reference.IndicatorViewSet, basename="indicator")

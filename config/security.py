@@ -9,7 +9,7 @@ site's own scripts and stylesheets (htmx, Chart.js and Swagger UI are vendored a
 import re
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 
 DEFAULT_CSP = "; ".join(
     [
@@ -62,4 +62,6 @@ class SecurityHeadersMiddleware:
             return None
         megabytes = largest / 1_048_576
         message = f"The request is too large; files may be at most {megabytes:.1f} MB."
+        if (request.path_info or "").startswith("/api/"):
+            return JsonResponse({"detail": message}, status=413)  # the API's error shape (R413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -26,7 +26,6 @@ from commissioning.impact.models import ImpactReport
 class ImpactReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ImpactReportSerializer
     filter_backends: list = []
-    lookup_value_regex = "[0-9]+"  # anything else is no report (404), never a 500
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

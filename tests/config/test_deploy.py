@@ -81,7 +81,14 @@ def test_oversized_request_body_is_refused_before_parsing(client, db, settings):
     body = b"x" * (1024 + 1024 * 1024 + 1)
     response = client.generic("POST", "/api/returns/", body, content_type="application/json")
     assert response.status_code == 413
-    assert "too large" in response.content.decode()
+    assert "too large" in response.json()["detail"]  # the API's documented error shape
+    page = client.generic("POST", "/returns/upload/", body, content_type="application/json")
+    assert page.status_code == 413 and page["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("path", ["/api/claims/null,null/", "/api/claim-audits/x/", "/api/returns/1.5/"])
+def test_a_lookup_that_is_not_an_id_is_404(api, commissioner, path):
+    assert api(commissioner).get(path).status_code == 404
 
 
 @pytest.mark.parametrize("password", ["short1!", "password123456", "123456789012345"])
