@@ -94,23 +94,29 @@ def present_value_factor(
 
 def assumptions(
     frame: pd.DataFrame, default_bias: pd.Series
-) -> dict[str, tuple[pd.Series, pd.Series, pd.Series]]:
-    """Each assumption's (central, worst, best) per row: worst is the end of its range that gives
-    the least benefit. A missing range end is the central value (no spread)."""
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Each assumption's (central, worst, best) per row as float arrays: worst is the end of its
+    range that gives the least benefit. A missing range end is the central value (no spread).
+    The row's fixed facts ride along under "_row": measured, cohort, outcomes counted, drop-off
+    and the public value of one outcome."""
+    n = len(frame)
 
-    def column(name: str, default: float) -> pd.Series:
+    def column(name: str, default: float) -> np.ndarray:
         if name in frame:
-            return pd.to_numeric(frame[name], errors="coerce")
-        return pd.Series(default, index=frame.index, dtype=float)
+            return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        return np.full(n, default)
 
-    dw = column("deadweight", 0.0).fillna(0.0)
-    attr = column("attribution_used", 1.0).fillna(1.0)
-    bias = default_bias
-    years = column("persistence_years", 1.0).fillna(1.0)
+    def filled(values: np.ndarray, default) -> np.ndarray:
+        return np.where(np.isnan(values), default, values)
+
+    dw = filled(column("deadweight", 0.0), 0.0)
+    attr = filled(column("attribution_used", 1.0), 1.0)
+    bias = np.asarray(default_bias, dtype=float)
+    years = filled(column("persistence_years", 1.0), 1.0)
     effect = column("effect", np.nan)
 
-    def spread(central: pd.Series, worst: str, best: str) -> tuple[pd.Series, pd.Series, pd.Series]:
-        return central, column(worst, np.nan).fillna(central), column(best, np.nan).fillna(central)
+    def spread(central: np.ndarray, worst: str, best: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return central, filled(column(worst, np.nan), central), filled(column(best, np.nan), central)
 
     return {
         "deadweight": spread(dw, "deadweight_high", "deadweight_low"),
@@ -118,6 +124,13 @@ def assumptions(
         "optimism_bias": spread(bias, "optimism_bias_high", "optimism_bias_low"),
         "persistence": spread(years, "persistence_low", "persistence_high"),
         "effect": spread(effect, "low", "high"),
+        "_row": (
+            frame["measured"].to_numpy(dtype=bool),
+            filled(column("cohort", 0.0), 0.0),
+            frame["outcomes_counted"].to_numpy(dtype=float),
+            filled(column("drop_off", 0.0), 0.0),
+            filled(column("public_unit", 0.0), 0.0),
+        ),
     }
 
 
@@ -125,51 +138,63 @@ def net_outcomes(frame: pd.DataFrame, dw, attr, bias, effect) -> np.ndarray:
     """Net outcomes per row: measured (effect × cohort) where there is an impact report, else
     the returns counted less deadweight; then attribution and optimism bias."""
     measured = frame["measured"].to_numpy(dtype=bool)
-    cohort = pd.to_numeric(frame.get("cohort"), errors="coerce") if "cohort" in frame else 0.0
+    cohort = pd.to_numeric(frame["cohort"], errors="coerce").fillna(0.0) if "cohort" in frame else 0.0
     counted = frame["outcomes_counted"].to_numpy(dtype=float)
+    return _net(measured, np.asarray(cohort, dtype=float), counted, dw, attr, bias, effect)
+
+
+def _net(measured, cohort, counted, dw, attr, bias, effect) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        measured_gross = np.asarray(effect, dtype=float) * np.asarray(cohort, dtype=float)
+        measured_gross = np.asarray(effect, dtype=float) * cohort
     gross = np.where(measured, measured_gross, counted * (1 - np.asarray(dw, dtype=float)))
     return gross * np.asarray(attr, dtype=float) * (1 - np.asarray(bias, dtype=float))
 
 
-def value(frame: pd.DataFrame, ranges: dict, **choice: str) -> np.ndarray:
+def value(ranges: dict, **choice: str) -> np.ndarray:
     """Public value per row with each assumption at "central" unless `choice` names "worst" or
-    "best" for it (e.g. value(frame, ranges, deadweight="worst"))."""
-    pick = {
-        name: ranges[name][{"central": 0, "worst": 1, "best": 2}[choice.get(name, "central")]]
-        for name in ranges
-    }
-    net = net_outcomes(frame, pick["deadweight"], pick["attribution"], pick["optimism_bias"], pick["effect"])
-    pv = present_value_factor(pick["persistence"], frame["drop_off"])
-    return net * pv * frame["public_unit"].to_numpy(dtype=float)
+    "best" for it (e.g. value(ranges, deadweight="worst"))."""
+    ends = {"central": 0, "worst": 1, "best": 2}
+    pick = {name: ranges[name][ends[choice.get(name, "central")]] for name in ASSUMPTIONS}
+    measured, cohort, counted, drop_off, public_unit = ranges["_row"]
+    net = _net(measured, cohort, counted, pick["deadweight"], pick["attribution"], pick["optimism_bias"],
+               pick["effect"])  # fmt: skip
+    n = np.maximum(np.floor(pick["persistence"]), 1.0)
+    q = (1 - drop_off) / (1 + GREEN_BOOK_DISCOUNT_RATE)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pv = np.where(np.isclose(q, 1.0), n, (1 - q**n) / (1 - q))
+    return net * pv * public_unit
 
 
 def sensitivity(frame: pd.DataFrame, ranges: dict, cost: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per programme: BCR with all assumptions at their worst and best ends (bcr_low, bcr_high)
     and from the measured effect's interval alone (bcr_ci_low, bcr_ci_high, where measured);
     and the tornado: each assumption alone at its worst and best, others central."""
-    programme = frame["programme_id"]
+    codes = pd.Index(cost.index).get_indexer(frame["programme_id"])
+    known = codes >= 0
+    positive = cost.where(cost > 0).to_numpy(dtype=float)
 
     def bcr(benefit: np.ndarray) -> pd.Series:
-        total = pd.Series(benefit, index=frame.index).groupby(programme).sum()
-        total = total.reindex(cost.index).fillna(0.0)
-        return total / cost.where(cost > 0)
+        total = np.bincount(codes[known], weights=benefit[known], minlength=len(cost))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return pd.Series(total / positive, index=cost.index)
 
-    everything = list(ranges)
+    everything = list(ASSUMPTIONS)
     summary = pd.DataFrame(
         {
-            "bcr_low": bcr(value(frame, ranges, **dict.fromkeys(everything, "worst"))),
-            "bcr_high": bcr(value(frame, ranges, **dict.fromkeys(everything, "best"))),
-            "bcr_ci_low": bcr(value(frame, ranges, effect="worst")),
-            "bcr_ci_high": bcr(value(frame, ranges, effect="best")),
+            "bcr_low": bcr(value(ranges, **dict.fromkeys(everything, "worst"))),
+            "bcr_high": bcr(value(ranges, **dict.fromkeys(everything, "best"))),
+            "bcr_ci_low": bcr(value(ranges, effect="worst")),
+            "bcr_ci_high": bcr(value(ranges, effect="best")),
         }
     )
-    measured = frame.groupby(programme)["measured"].any().reindex(cost.index, fill_value=False).astype(bool)
+    measured_rows = np.bincount(
+        codes[known], weights=frame["measured"].to_numpy(dtype=float)[known], minlength=len(cost)
+    )
+    measured = pd.Series(measured_rows > 0, index=cost.index)
     summary[["bcr_ci_low", "bcr_ci_high"]] = summary[["bcr_ci_low", "bcr_ci_high"]].where(measured)
     bars = []
     for name in everything:
-        low, high = bcr(value(frame, ranges, **{name: "worst"})), bcr(value(frame, ranges, **{name: "best"}))
+        low, high = bcr(value(ranges, **{name: "worst"})), bcr(value(ranges, **{name: "best"}))
         bars.append(
             pd.DataFrame(
                 {

@@ -80,6 +80,7 @@ def _example(commissioner, monkeypatch):
     monkeypatch.setattr(
         valuation, "measured_impacts", lambda ids: {k: v for k, v in fake.items() if k[0] in ids}
     )
+    monkeypatch.setattr(valuation, "published_programmes", lambda ids: sorted({k[0] for k in fake} & set(ids)))
     review_round = services.round_create(user=commissioner, name="2012/13", first_year="2012/13",
                                          last_year="2012/13", price_year="2013/14")  # fmt: skip
     return review_round, r, s
