@@ -326,6 +326,7 @@ def test_api_isolation(api, commissioner, provider, provider2, audited):
 
 def test_the_pages_draw_mark_conclude_and_claw_back(client, commissioner, finance, audited):
     client.force_login(commissioner)
+    assert 'href="/claims/audits/"' in client.get("/claims/").content.decode()  # the ledger links to them
     assert client.get("/claims/audits/").status_code == 200
     page = client.get("/claims/audits/new/")
     assert page.status_code == 200 and audited["programme"].reference in page.content.decode()
