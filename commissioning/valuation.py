@@ -105,7 +105,19 @@ def impact_frame(programme_ids: list[int], biases: dict[str, float] | None = Non
     `biases`: method_biases(), if already at hand."""
     reported = published_programmes(programme_ids) if programme_ids else []
     found = measured_impacts(reported) if reported else {}
-    return impacts_as_frame(found, method_biases() if biases is None and found else biases or {})
+    kinds = report_kinds([m.report_id for m in found.values()]) if found else {}
+    return impacts_as_frame(found, method_biases() if biases is None and found else biases or {}, kinds)
+
+
+# An employment-days effect (extra days in work per person) counts in years in work: the unit of
+# the Unit Cost Database's E&E1.0 values (a claimant in work for one year).
+DAYS_A_YEAR = 365
+IN_YEARS = "; effect in years in work (days ÷ 365)"
+
+
+def report_kinds(report_ids: list[int]) -> dict[int, str]:
+    """Each report's outcome kind ("reoffence", "employment_days")."""
+    return dict(ImpactReport.objects.filter(pk__in=report_ids).values_list("id", "outcome_kind"))
 
 
 def published_programmes(programme_ids: list[int]) -> list[int]:
@@ -116,21 +128,26 @@ def published_programmes(programme_ids: list[int]) -> list[int]:
     return sorted(with_reports.intersection(programme_ids))
 
 
-def impacts_as_frame(found: dict, biases: dict[str, float]) -> pd.DataFrame:
-    rows = [
-        (
-            programme_id,
-            measure_id,
-            float(m.effect),
-            float(m.low),
-            float(m.high),
-            int(m.cohort),
-            m.method,
-            m.report_id,
-            biases.get(method_key(m.method), float("nan")),
+def impacts_as_frame(
+    found: dict, biases: dict[str, float], kinds: dict[int, str] | None = None
+) -> pd.DataFrame:
+    rows = []
+    for (programme_id, measure_id), m in found.items():
+        days = (kinds or {}).get(m.report_id) == "employment_days"
+        scale = 1 / DAYS_A_YEAR if days else 1.0
+        rows.append(
+            (
+                programme_id,
+                measure_id,
+                float(m.effect) * scale,
+                float(m.low) * scale,
+                float(m.high) * scale,
+                int(m.cohort),
+                m.method + (IN_YEARS if days else ""),
+                m.report_id,
+                biases.get(method_key(m.method), float("nan")),
+            )
         )
-        for (programme_id, measure_id), m in found.items()
-    ]
     return pd.DataFrame.from_records(rows, columns=greenbook.IMPACT_COLUMNS)
 
 

@@ -87,3 +87,20 @@ def test_sensitivity_gives_low_and_high_bcr_and_ranks_assumptions_by_swing():
     )  # no range, nothing measured
     widest = bars["swing"].fillna(0).idxmax()
     assert widest == "persistence"
+
+
+def test_an_employment_days_effect_counts_in_years_in_work():
+    from decimal import Decimal
+
+    from commissioning.impact.estimates import MeasuredImpact
+    from commissioning.valuation import impacts_as_frame
+
+    found = {(1, 2): MeasuredImpact(effect=Decimal("-8.22"), low=Decimal("-17.81"), high=Decimal("1.38"), cohort=300,
+                                    method="matched comparison", report_id=5),
+             (3, 4): MeasuredImpact(effect=Decimal("0.1263"), low=Decimal("0.0586"), high=Decimal("0.1939"),
+                                    cohort=396, method="matched comparison", report_id=6)}  # fmt: skip
+    frame = impacts_as_frame(found, {"matched_comparison": 0.2}, {5: "employment_days", 6: "reoffence"})
+    days, rate = frame.iloc[0], frame.iloc[1]
+    assert (days["effect"], days["low"], days["high"]) == pytest.approx((-8.22 / 365, -17.81 / 365, 1.38 / 365))
+    assert days["method"].endswith("(days ÷ 365)") and days["method_bias"] == 0.2
+    assert (rate["effect"], rate["method"]) == (pytest.approx(0.1263), "matched comparison")
