@@ -102,9 +102,12 @@ def assumptions(
     n = len(frame)
 
     def column(name: str, default: float) -> np.ndarray:
-        if name in frame:
-            return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
-        return np.full(n, default)
+        if name not in frame:
+            return np.full(n, default)
+        values = frame[name]
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            return values.to_numpy(dtype=float, na_value=np.nan)
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
     def filled(values: np.ndarray, default) -> np.ndarray:
         return np.where(np.isnan(values), default, values)
@@ -214,6 +217,8 @@ def agency_benefits(frame: pd.DataFrame, values: pd.DataFrame, scale: np.ndarray
     """Fiscal benefit by agency per programme: net outcomes × present value (`scale`, per row of
     `frame`) × each fiscal value of the measure, summed by programme and agency; transfers apart."""
     fiscal = values[values["kind"] == "fiscal"][["measure_id", "agency", "transfer", "value"]]
+    if fiscal.empty:  # no unit cost broken down by agency
+        return pd.DataFrame(columns=["programme_id", "agency", "fiscal", "transfers"])
     rows = pd.DataFrame(
         {"programme_id": frame["programme_id"], "measure_id": frame["measure_id"], "scale": scale}
     )
