@@ -9,13 +9,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
 from accounts import security
 
 # Where a person who must enrol may go: enrolment itself, its help, sign-out, static files.
 _ENROLMENT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/")
+
+
+def _is_navigation(request) -> bool:
+    """Whether the browser is loading a page (Sec-Fetch-Mode: navigate), not a resource for one;
+    a client that sends no Sec-Fetch-Mode (older browsers, scripts) counts as navigating."""
+    mode = request.headers.get("Sec-Fetch-Mode")
+    return mode is None or mode == "navigate"
 
 
 class RequireMfaMiddleware:
@@ -31,6 +38,11 @@ class RequireMfaMiddleware:
         if pending and request.user.is_authenticated and not request.path.startswith(_ENROLMENT_PREFIXES):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": security.MFA_ENROL_MESSAGE}, status=403)
+            if not _is_navigation(request):
+                # A font, image or script the page asks for, or an htmx fetch: sending it to the
+                # enrolment page would make allauth draw a new secret, and the code from the QR
+                # code the person just scanned would then be refused.
+                return HttpResponseForbidden(security.MFA_ENROL_MESSAGE, content_type="text/plain")
             messages.warning(request, security.MFA_ENROL_MESSAGE, fail_silently=True)
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

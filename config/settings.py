@@ -169,8 +169,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Yardstick")
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development only
-MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://localhost in development (not an IP)
+# A passkey (WebAuthn with user verification) added under Two-factor sign-in signs in on its own:
+# "Use a passkey" on the sign-in page. MFA_PASSKEY_LOGIN=false hides it.
+MFA_PASSKEY_LOGIN_ENABLED = env.bool("MFA_PASSKEY_LOGIN", default=True)
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by verified e-mail: accounts.adapter decides
 SOCIALACCOUNT_LOGIN_ON_GET = False

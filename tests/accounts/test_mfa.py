@@ -136,3 +136,18 @@ def test_staff_within_the_idle_limit_stay_signed_in(client, commissioner):
     session[SESSION_LAST_SEEN] = int(time.time()) - 1700
     session.save()
     assert client.get("/").status_code == 200
+
+
+def test_a_resource_request_while_enrolling_keeps_the_secret(client, commissioner, mfa_required):
+    """A font or image the enrolment page asks for is refused, not sent to enrolment: a second
+    visit to the enrolment page draws a new secret, and the scanned QR code would stop working."""
+    sign_in(client, "t-commissioner")
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    font = client.get("/assets/fonts/bold-b542beb274-v2.woff2", headers={"Sec-Fetch-Mode": "cors"})
+    assert font.status_code == 403 and font.content.decode() == MFA_ENROL_MESSAGE
+    assert client.session["mfa.totp.secret"] == secret
+    page = client.get("/programmes/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_activate_totp")
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)})
+    assert response.status_code == 302 and Authenticator.objects.filter(user=commissioner).exists()
