@@ -111,6 +111,7 @@ def idp(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        server.stdout.close()
 
 
 @pytest.fixture
