@@ -137,5 +137,21 @@ class VfmRowSerializer(serializers.Serializer):
     flags = serializers.ListField(
         child=serializers.CharField(),
         help_text="Codes; in words: bcr_below_1 Benefit-cost ratio below 1, achievement_below_50, "
-        "missing_returns, cost_estimated, no_scores, partly_scored, scorers_disagree (docs/figures.md).",
+        "missing_returns, cost_estimated, no_scores, partly_scored, scorers_disagree, not_uprated "
+        "(docs/figures.md).",
+    )
+    # The Green Book figures (docs/vfm.md): in the round's price year, uprated with its deflator series.
+    fiscal_benefit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Fiscal value, with transfers (benefit payments saved)."
+    )
+    transfers = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Not in benefit.")
+    economic_benefit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    social_benefit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    fiscal_return = serializers.FloatField(allow_null=True, help_text="Fiscal value ÷ cost.")
+    bcr_low = serializers.FloatField(allow_null=True, help_text="Every ranged assumption at its worst end.")
+    bcr_high = serializers.FloatField(allow_null=True, help_text="Every ranged assumption at its best end.")
+    bcr_ci_low = serializers.FloatField(allow_null=True, help_text="From a measured impact's 95% interval.")
+    bcr_ci_high = serializers.FloatField(allow_null=True)
+    measured = serializers.BooleanField(
+        help_text="Outcomes of a measure come from a published impact report."
     )
