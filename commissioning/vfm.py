@@ -190,15 +190,20 @@ def _per_measure(
     attribution = pd.to_numeric(frame["programme_id"].map(programmes["attribution"]), errors="coerce")
     frame["attribution_used"] = attribution.fillna(frame["attribution"])
     frame["outcomes_counted"] = counted
-    frame = frame.merge(
-        impacts.drop(columns=["method_bias"], errors="ignore").astype(
-            {"effect": float, "low": float, "high": float}
-        ),
-        on=keys,
-        how="left",
-    )
+    if impacts.empty:  # nothing measured: no merge over the whole portfolio
+        for column in ("effect", "low", "high", "cohort", "report_id"):
+            frame[column] = np.nan
+        frame["method"] = None
+    else:
+        frame = frame.merge(
+            impacts.drop(columns=["method_bias"], errors="ignore").astype(
+                {"effect": float, "low": float, "high": float}
+            ),
+            on=keys,
+            how="left",
+        )
     frame["measured"] = frame["effect"].notna()
-    if "method_bias" in impacts:  # the evidence grade follows the method where one stands for it
+    if "method_bias" in impacts and not impacts.empty:  # the evidence grade follows the method
         method_bias = frame[keys].merge(impacts[[*keys, "method_bias"]], on=keys, how="left")["method_bias"]
         bias = pd.Series(
             np.where(frame["measured"] & method_bias.notna(), method_bias, bias), index=frame.index
