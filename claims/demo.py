@@ -71,7 +71,6 @@ def load(log=print) -> Counter:
         return counts  # loaded before: leave the ledger as people have left it
     User = get_user_model()
     commissioner = User.objects.get(username="commissioner")
-    finance = User.objects.get(username="finance")
     submitters = {
         "SSP-0918": User.objects.get(username="provider"),
         "SSP-0924": _pecan_user(programmes["SSP-0924"].provider, counts),
@@ -92,7 +91,19 @@ def load(log=print) -> Counter:
     people = _enrol(programmes, submitters, rng, counts)
     _claim(programmes, submitters, measures, people, rng, counts, log)
     _review(commissioner)
-    _audit(programmes["SSP-0924"], commissioner, finance, counts, log)
+    return counts
+
+
+def load_audit(log=print) -> Counter:
+    """The audit of Pecan's claims, after the payments' demo: an audit samples claims as they are
+    once paid, and its clawback comes off what was paid."""
+    counts: Counter = Counter()
+    pecan = Programme.objects.filter(reference="SSP-0924").first()
+    if pecan is None or not PayableOutcome.objects.filter(programme=pecan).exists():
+        return counts  # the claims demo is not loaded (no participant key)
+    User = get_user_model()
+    commissioner = User.objects.get(username="commissioner")
+    _audit(pecan, commissioner, User.objects.get(username="finance"), counts, log)
     return counts
 
 
@@ -231,10 +242,10 @@ def _claim(programmes, submitters, measures, people, rng, counts, log) -> None:
 
 
 def _review(commissioner) -> None:
-    """The commissioner verifies claims achieved before 2010/11 (and one is rejected); later
-    ones wait in the queue."""
+    """The commissioner verifies claims achieved before 2010/11 Q2 (and one is rejected): 2009/10's
+    are then paid by the payments' demo, 2010/11 Q1's are due; later ones wait in the queue."""
     claims = Claim.objects.filter(participant__synthetic=True, status=Claim.Status.SUBMITTED).order_by("pk")
-    for index, claim in enumerate(claims.filter(achieved_on__lt=date(2010, 4, 1))):
+    for index, claim in enumerate(claims.filter(achieved_on__lt=date(2010, 7, 1))):
         if index == 7:
             services.claim_reject(
                 user=commissioner, claim=claim, reason="The payslip is for a different employer's address."

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from claims.models import Claim, ClaimAudit, Enrolment, Participant, PayableOutcome
-from grants.models import Payment
+from grants.models import Payment, Programme
+from grants.selectors.payments import payment_schedule
 from tests.conftest import FAST_HASHERS
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,10 @@ def test_the_claims_demo_shows_every_rule_and_an_audit_and_is_safe_to_repeat():
     assert audit.status == "concluded" and audit.items.filter(result="invalid").count() == 3
     assert audit.clawback is not None and audit.clawback.kind == Payment.Kind.CLAWBACK
     assert Claim.objects.filter(reason__startswith=f"Found invalid by audit {audit.pk}").count() == 3
+    for reference in ("SSP-0918", "SSP-0924"):  # paid what the ledger earned, never more
+        schedule = payment_schedule(Programme.objects.get(reference=reference), today=date(2010, 10, 20))
+        assert all(row.outstanding >= 0 for row in schedule.quarters), reference
+    assert Claim.objects.filter(status="paid").exists()  # the payments marked their claims paid
     before = {m.__name__: m.objects.count() for m in (Participant, Enrolment, Claim, ClaimAudit, Payment)}
     Claim.objects.filter(status="submitted").first().delete()  # what people did is left alone
     again = load()

@@ -15,11 +15,15 @@ from outcomes import demo as outcomes_demo
 
 # Each app's loader, lowest layer first: grants' programmes need outcomes' measures, and
 # commissioning's review round needs the programmes; the calls recommission them. The claims
-# ledger's loader runs after grants' (its programmes and users).
+# ledger's loader runs after grants' (its programmes and users), the payments after the claims
+# (a programme paid per claim is paid what its verified claims earned), and the claims audit
+# after the payments (its clawback comes off what was paid).
 LOADERS = (
     outcomes_demo.load,
     grants_demo.load,
     claims_demo.load,
+    grants_demo.load_payments,
+    claims_demo.load_audit,
     commissioning_demo.load,
     calls_demo.load,
     impact_demo.load,
