@@ -2,9 +2,10 @@
 re-authentication before sensitive actions.
 
 - MFA: settings.YARDSTICK["MFA_REQUIRED"] (on by default with DEBUG off) and
-  ["MFA_REQUIRED_ROLES"]. At sign-in, a person holding such a role without an authenticator is
-  marked in the session; accounts.middleware.RequireMfaMiddleware then lets them reach only
-  enrolment and sign-out until they add one.
+  ["MFA_REQUIRED_ROLES"], and anyone else who can see participant-level data. At sign-in, a
+  person so required without an authenticator is marked in the session;
+  accounts.middleware.RequireMfaMiddleware then lets them reach only enrolment and sign-out
+  until they add one.
 - Idle timeout: staff roles (commissioner, finance officer, admin, organisation administrator)
   are signed out after YARDSTICK["IDLE_TIMEOUT_SECONDS"] without a request.
 - Re-authentication: `reauthentication_required` (a view decorator) and
@@ -17,6 +18,8 @@ re-authentication before sensitive actions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from allauth.account.decorators import reauthentication_required as _allauth_reauthentication_required
 from allauth.account.internal.flows.reauthentication import is_reauthentication_required
@@ -42,12 +45,26 @@ REAUTHENTICATE_API_MESSAGE = (
 IDLE_MESSAGE = "You were signed out because you had not used Yardstick for {minutes} minutes."
 
 
+# Who can see participant-level data is known only above accounts (the claims app registers its
+# check at start-up), so accounts imports no domain app.
+_participant_data_checks: list[Callable[[object], bool]] = []
+
+
+def register_participant_data_check(check: Callable[[object], bool]) -> None:
+    _participant_data_checks.append(check)
+
+
+def sees_participant_data(user) -> bool:
+    return any(check(user) for check in _participant_data_checks)
+
+
 def mfa_required(user) -> bool:
-    """Whether the policy requires two-factor sign-in of this person."""
+    """Whether the policy requires two-factor sign-in of this person: one of the roles it names,
+    or anyone else who can see participant-level data (a provider whose programmes enrol people)."""
     if not settings.YARDSTICK.get("MFA_REQUIRED"):
         return False
     required = set(settings.YARDSTICK.get("MFA_REQUIRED_ROLES", ()))
-    return bool({role.value for role in roles_of(user)} & required)
+    return bool({role.value for role in roles_of(user)} & required) or sees_participant_data(user)
 
 
 def has_mfa(user) -> bool:

@@ -7,7 +7,10 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Participants and outcome claims"
 
     def ready(self) -> None:
+        from accounts.security import register_participant_data_check
         from claims.ledger import ClaimsLedger
+        from claims.selectors.participants import sees_participants
         from grants.ledger import register
 
         register(ClaimsLedger())
+        register_participant_data_check(sees_participants)

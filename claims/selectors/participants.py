@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from claims.models import Enrolment
+from claims.models import Enrolment, PayableOutcome
 from claims.permissions import Action, require
+from grants.permissions import provider_organisation_ids
 from grants.selectors import programme_get_visible
 
 
@@ -14,4 +15,16 @@ def enrolments_for_programme(*, user, programme_id: int) -> QuerySet[Enrolment]:
         Enrolment.objects.filter(programme=programme)
         .select_related("participant")
         .order_by("start_date", "id")
+    )
+
+
+def sees_participants(user) -> bool:
+    """Whether a provider can see participant-level data: their organisations' programmes enrol
+    people or pay per claim (staff roles are covered by the MFA policy's roles)."""
+    organisations = provider_organisation_ids(user)
+    if not organisations:
+        return False
+    return (
+        Enrolment.objects.filter(programme__provider_id__in=organisations).exists()
+        or PayableOutcome.objects.filter(programme__provider_id__in=organisations).exists()
     )

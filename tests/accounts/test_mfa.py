@@ -67,9 +67,19 @@ def test_a_wrong_enrolment_code_is_refused(client, commissioner, mfa_required):
     assert not Authenticator.objects.filter(user=commissioner).exists()
 
 
-def test_providers_are_not_forced(client, provider, mfa_required):
+def test_providers_whose_programmes_hold_no_participants_are_not_forced(client, provider, mfa_required):
     sign_in(client, "t-provider")
     assert client.get("/").status_code == 200
+
+
+def test_providers_who_can_see_participants_are_held(client, provider, org_a, mfa_required):
+    from claims.models import PayableOutcome
+    from tests.factories import OutcomeMeasureFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory(provider=org_a)
+    PayableOutcome.objects.create(programme=programme, measure=OutcomeMeasureFactory(), tariff="100.00")
+    sign_in(client, "t-provider")
+    assert client.get("/")["Location"] == reverse("mfa_activate_totp")
 
 
 def test_with_the_policy_off_mfa_is_offered_not_forced(client, commissioner):
