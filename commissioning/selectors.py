@@ -20,7 +20,7 @@ from core import clock
 from core.errors import NotFound
 from grants import totals
 from grants.models import Programme, ProgrammePriority
-from outcomes.models import EvidenceGrade, OutcomeMeasure
+from outcomes.models import DeflatorSeries, EvidenceGrade, OutcomeMeasure
 from outcomes.periods import FinancialYear, year_labels
 
 PENNY = Decimal("0.01")
@@ -114,6 +114,11 @@ def vfm_inputs(
         price_year=round_price_year(review_round),
         deflator_series=review_round.deflator_series,
     )
+
+
+def deflator_series_choices() -> list[tuple[int, str]]:
+    """The GDP deflator series a round can be uprated with, newest first (the default)."""
+    return list(DeflatorSeries.objects.order_by("-loaded_at", "-id").values_list("id", "name"))
 
 
 def round_price_year(review_round: ReviewRound) -> str:

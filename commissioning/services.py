@@ -10,6 +10,7 @@ from commissioning.permissions import Action, require
 from commissioning.selectors import RoundProgress, has_conflict, round_programmes, round_progress
 from core.errors import Conflict, NotPermitted, ValidationFailed
 from grants.models import Programme
+from outcomes.models import DeflatorSeries
 from outcomes.periods import PeriodError, validate_financial_year
 
 Status = ReviewRound.Status
@@ -20,6 +21,7 @@ ROUND_DRAFT = "This round is still a draft; open it before anything is {verb}."
 REOPEN_NEEDS_REASON = "Say why the round is reopened: the reason is kept in its history."
 REOPEN_REASON_MAX = 90  # history keeps 100 characters of a change reason, "Reopened: " included
 REOPEN_REASON_TOO_LONG = f"Give the reason in {REOPEN_REASON_MAX} characters or fewer."
+UNKNOWN_SERIES = "Choose a GDP deflator series from those loaded (no series has that id)."
 CLOSE_UNCONFIRMED = "round_close_unconfirmed"  # the code of the refusal to close without confirming
 RUBRIC_DRAFT_ONLY = "The rubric can only change while the round is a draft."
 CONFLICTED = "You declared a conflict of interest in this programme, so you cannot score it."
@@ -41,19 +43,21 @@ def round_create(
     priority_ids=(),
     criteria: list[tuple[str, str, int]] | None = None,
     price_year: str = "",
-    deflator_series=None,
+    deflator_series: DeflatorSeries | int | None = None,
 ) -> ReviewRound:
     """Create a draft round with its rubric (the five default criteria unless given). Its benefits
     are shown in `price_year`'s prices (blank: its first year), uprated with `deflator_series`
-    (None: the newest loaded)."""
+    (None: the newest loaded; an id is looked up)."""
     require(user, Action.ROUND_MANAGE)
     errors = {}
     checked = (("first_year", first_year), ("last_year", last_year))
-    for field, value in (*checked, *((("price_year", price_year),) if price_year else ())):
+    for field, value in checked:
         try:
             validate_financial_year(value)
         except PeriodError as exc:
             errors[field] = [str(exc)]
+    price_year = (price_year or "").strip()
+    deflator_series = _price_basis_errors(price_year, deflator_series, errors)
     if not errors and last_year < first_year:
         errors["last_year"] = ["The last year must not be before the first year."]
     if not name.strip():
@@ -82,6 +86,64 @@ def round_create(
         review_round.priorities.set(priority_ids)
         _add_criteria(review_round, criteria, user)
         return review_round
+
+
+def round_set_price_basis(
+    *,
+    user,
+    review_round: ReviewRound,
+    price_year: str = "",
+    deflator_series: DeflatorSeries | int | None = None,
+) -> ReviewRound:
+    """Change the price year (blank: the first year) and deflator series (None: the newest loaded)
+    a round's benefits are shown in. Any round but a closed one: its figures are the record."""
+    _require_manage(user)
+    errors: dict = {}
+    price_year = (price_year or "").strip()
+    series = _price_basis_errors(price_year, deflator_series, errors)
+    with transaction.atomic():
+        locked = _lock_round(review_round)
+        if locked.status == Status.CLOSED:
+            raise Conflict(ROUND_CLOSED.format(verb="changed"))
+        if errors:
+            raise ValidationFailed(errors)
+        locked.price_year = price_year
+        locked.deflator_series = series
+        locked._history_user = user
+        locked._change_reason = "Price basis changed"
+        locked.save(update_fields=["price_year", "deflator_series"])
+        return locked
+
+
+def _price_basis_errors(
+    price_year: str, series: DeflatorSeries | int | None, errors: dict
+) -> DeflatorSeries | None:
+    """Check a round's price year (a financial year the series has an index for) and look up its
+    series by id; problems go into `errors`. Returns the series (None: the newest loaded)."""
+    if series is not None and not isinstance(series, DeflatorSeries):
+        found = DeflatorSeries.objects.filter(pk=series).first()
+        if found is None:
+            errors["deflator_series"] = [UNKNOWN_SERIES]
+        series = found
+    if not price_year:
+        return series
+    try:
+        validate_financial_year(price_year)
+    except PeriodError as exc:
+        errors["price_year"] = [f"Price year: {exc}"]
+        return series
+    if "deflator_series" in errors:
+        return series
+    chosen = series or DeflatorSeries.objects.order_by("-loaded_at", "-id").first()
+    if chosen is None:
+        return series
+    years = sorted(chosen.years.values_list("financial_year", flat=True))
+    if years and price_year not in years:
+        errors["price_year"] = [
+            f'The deflator series "{chosen}" has no index for {price_year}: '
+            f"choose a price year from {years[0]} to {years[-1]}."
+        ]
+    return series
 
 
 def round_set_criteria(*, user, review_round: ReviewRound, criteria: list[tuple[str, str, int]]) -> None:

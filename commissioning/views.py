@@ -47,6 +47,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 last_year=request.POST.get("last_year", "").strip(),
                 description=request.POST.get("description", ""),
                 include_submitted=bool(request.POST.get("include_submitted")),
+                price_year=request.POST.get("price_year", ""),
+                deflator_series=_series_id(request.POST.get("deflator_series", "")),
             )
         except ValidationFailed as exc:
             form_errors = exc.errors
@@ -57,8 +59,22 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commissioning/round_list.html",
-        {"rounds": rounds, "form_errors": form_errors, "data": request.POST},
+        {
+            "rounds": rounds,
+            "form_errors": form_errors,
+            "data": request.POST,
+            "deflator_series": selectors.deflator_series_choices(),
+        },
     )
+
+
+def _series_id(value: str) -> int | None:
+    """A chosen deflator series id from the form; blank is the newest loaded, and anything that is
+    not an id is one no series has (the service refuses it with its message)."""
+    value = value.strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else 0
 
 
 @login_required

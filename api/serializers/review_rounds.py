@@ -15,12 +15,25 @@ class CriterionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
+    price_year = serializers.SerializerMethodField(
+        help_text="Financial year whose prices benefits are shown in (the round's own, else its first year)."
+    )
+    price_year_chosen = serializers.CharField(
+        source="price_year", read_only=True, help_text="The price year as set; blank = the first year."
+    )
+    deflator_series = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The GDP deflator series chosen; null = the newest loaded."
+    )
 
     class Meta:
         model = ReviewRound
         fields = ["id", "name", "description", "first_year", "last_year", "status", "include_submitted",
+                  "price_year", "price_year_chosen", "deflator_series",
                   "funding_streams", "priorities", "criteria", "created_at"]  # fmt: skip
         read_only_fields = fields
+
+    def get_price_year(self, obj: ReviewRound) -> str:
+        return obj.price_year or obj.first_year
 
 
 class ReviewRoundCreateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -38,6 +51,14 @@ class ReviewRoundCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     criteria = CriterionSerializer(
         many=True, required=False, help_text="Default: the five standard criteria."
     )
+    price_year = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=7,
+        help_text="Financial year whose prices benefits are shown in, e.g. 2010/11 (blank = the first year).",
+    )  # fmt: skip
+    deflator_series = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1,
+        help_text="Id of a loaded GDP deflator series (null = the newest loaded).",
+    )  # fmt: skip
 
 
 class ReviewRoundUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -55,6 +76,13 @@ class ReviewRoundUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
         required=False, allow_blank=True, default="", help_text="Why a closed round is reopened (admins)."
     )
     criteria = CriterionSerializer(many=True, required=False)
+    price_year = serializers.CharField(
+        required=False, allow_blank=True, max_length=7,
+        help_text="Change the price year (blank = the first year), in any round not closed.",
+    )  # fmt: skip
+    deflator_series = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Id of a loaded series (null = the newest)."
+    )
 
 
 class ScoreSerializer(serializers.ModelSerializer):

@@ -95,6 +95,8 @@ class ReviewRoundViewSet(
             include_submitted=data["include_submitted"],
             stream_ids=data["funding_streams"],
             priority_ids=data["priorities"],
+            price_year=data["price_year"],
+            deflator_series=data["deflator_series"],
             criteria=[(c["name"], c.get("description", ""), c["weight"]) for c in criteria]
             if criteria
             else None,
@@ -109,6 +111,13 @@ class ReviewRoundViewSet(
                 user=request.user,
                 review_round=review_round,
                 criteria=[(c["name"], c.get("description", ""), c["weight"]) for c in data["criteria"]],
+            )
+        if "price_year" in data or "deflator_series" in data:
+            services.round_set_price_basis(
+                user=request.user,
+                review_round=review_round,
+                price_year=data.get("price_year", review_round.price_year),
+                deflator_series=data.get("deflator_series", review_round.deflator_series_id),
             )
         if "status" in data:
             services.round_transition(
@@ -210,6 +219,8 @@ class ReviewRoundViewSet(
 
     @extend_schema(
         summary="Value for money: one row per programme, ranked",
+        description="The Price-Year and Deflator-Series response headers name the price basis of the "
+        "figures (also price_year and deflator_series on the round).",
         parameters=[
             OpenApiParameter(
                 "ordering", str, description=f"One of {', '.join(VFM_ORDERING)}; prefix - for descending."
@@ -242,14 +253,24 @@ class ReviewRoundViewSet(
     def vfm(self, request, pk=None):
         review_round = self.get_object()
         require(request.user, Action.SCORES_SEE_ALL, review_round)
-        rows = _filtered_vfm(selectors.vfm_rows(selectors.round_vfm(review_round)), request.query_params)
+        result = selectors.round_vfm(review_round)
+        rows = _filtered_vfm(selectors.vfm_rows(result), request.query_params)
         add_delivery_against_bids(rows)
         fmt = request.query_params.get("format", "json")
         if fmt == "csv":
-            return _csv(rows, f"vfm-round-{review_round.pk}.csv")
-        if fmt == "xlsx":
-            return _xlsx(rows, f"vfm-round-{review_round.pk}.xlsx")
-        return Response(s.VfmRowSerializer(rows, many=True).data)
+            response = _csv(rows, f"vfm-round-{review_round.pk}.csv")
+        elif fmt == "xlsx":
+            response = _xlsx(rows, f"vfm-round-{review_round.pk}.xlsx")
+        else:
+            response = Response(s.VfmRowSerializer(rows, many=True).data)
+        response["Price-Year"] = result.price_year
+        response["Deflator-Series"] = _header_text(result.deflator_series)
+        return response
+
+
+def _header_text(value: str) -> str:
+    """A header carries Latin-1 only: other characters (a dash, a pound sign) become ASCII."""
+    return value.replace("\u2013", "-").replace("\u2014", "-").encode("latin-1", "replace").decode("latin-1")
 
 
 def _filtered_vfm(rows: list[dict], params) -> list[dict]:
