@@ -68,6 +68,46 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@refusals_as_pages
+def round_price_basis(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a round's price year and deflator series (commissioners; any round not closed)."""
+    review_round = selectors.round_get_visible(user=request.user, pk=pk)
+    require(request.user, Action.ROUND_MANAGE, review_round)
+    form_errors: dict = {}
+    data = {
+        "price_year": review_round.price_year,
+        "deflator_series": str(review_round.deflator_series_id or ""),
+    }
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in data}
+        try:
+            services.round_set_price_basis(
+                user=request.user,
+                review_round=review_round,
+                price_year=data["price_year"],
+                deflator_series=_series_id(data["deflator_series"]),
+            )
+        except ValidationFailed as exc:
+            form_errors = exc.errors
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("commissioning:round", pk=pk)
+        else:
+            messages.success(request, "Price basis saved: the round's figures now use it.")
+            return redirect("commissioning:round", pk=pk)
+    return render(
+        request,
+        "commissioning/price_basis.html",
+        {
+            "round": review_round,
+            "form_errors": form_errors,
+            "data": data,
+            "deflator_series": selectors.deflator_series_choices(),
+        },
+    )
+
+
 def _series_id(value: str) -> int | None:
     """A chosen deflator series id from the form; blank is the newest loaded, and anything that is
     not an id is one no series has (the service refuses it with its message)."""

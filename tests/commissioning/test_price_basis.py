@@ -151,3 +151,28 @@ def test_vfm_figures_move_with_the_price_year_and_the_api_names_it(api, commissi
         Decimal(rows["R"]["benefit"]) * ratio, abs=Decimal("0.05")
     )
     assert client.get(url + "?format=csv")["Price-Year"] == "2012/13"
+
+
+def test_web_edit_of_a_round_price_basis(client, commissioner, newer):
+    login(client, commissioner)
+    review_round = ReviewRound.objects.create(name="R", first_year="2010/11", last_year="2010/11",
+                                              created_by=commissioner)  # fmt: skip
+    overview = client.get(reverse("commissioning:round", args=[review_round.pk])).content.decode()
+    url = reverse("commissioning:price-basis", args=[review_round.pk])
+    assert f'href="{url}"' in overview and "2010/11 prices, Test deflators 2020" in overview
+    assert 'id="round-price-year"' in client.get(url).content.decode()
+    hmt = DeflatorSeries.objects.get(name=HMT_MARCH_2015_NAME)
+    bad = client.post(url, {"price_year": "2010/12", "deflator_series": str(hmt.pk)}).content.decode()
+    assert "2010 is followed by 11" in bad and 'value="2010/12"' in bad
+    review_round.refresh_from_db()
+    assert (review_round.price_year, review_round.deflator_series) == ("", None)
+    assert client.post(url, {"price_year": "2009/10", "deflator_series": str(hmt.pk)}).status_code == 302
+    review_round.refresh_from_db()
+    assert (review_round.price_year, review_round.deflator_series) == ("2009/10", hmt)
+    page = client.get(reverse("commissioning:round", args=[review_round.pk])).content.decode()
+    assert f"2009/10 prices, {HMT_MARCH_2015_NAME}" in page
+    ReviewRound.objects.filter(pk=review_round.pk).update(status="closed")
+    refused = client.post(url, {"price_year": "2010/11", "deflator_series": ""}, follow=True).content.decode()
+    assert "closed and read-only" in refused
+    review_round.refresh_from_db()
+    assert review_round.price_year == "2009/10"
