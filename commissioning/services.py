@@ -121,7 +121,7 @@ def _price_basis_errors(
     """Check a round's price year (a financial year the series has an index for) and look up its
     series by id; problems go into `errors`. Returns the series (None: the newest loaded)."""
     if series is not None and not isinstance(series, DeflatorSeries):
-        found = DeflatorSeries.objects.filter(pk=series).first()
+        found = DeflatorSeries.objects.filter(pk=series).first() if 0 < series < 2**31 else None
         if found is None:
             errors["deflator_series"] = [UNKNOWN_SERIES]
         series = found

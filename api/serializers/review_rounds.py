@@ -56,7 +56,7 @@ class ReviewRoundCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Financial year whose prices benefits are shown in, e.g. 2010/11 (blank = the first year).",
     )  # fmt: skip
     deflator_series = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1,
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1,
         help_text="Id of a loaded GDP deflator series (null = the newest loaded).",
     )  # fmt: skip
 
@@ -81,7 +81,11 @@ class ReviewRoundUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Change the price year (blank = the first year), in any round not closed.",
     )  # fmt: skip
     deflator_series = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Id of a loaded series (null = the newest)."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Id of a loaded series (null = the newest).",
     )
 
 

@@ -66,7 +66,7 @@ def test_form_refuses_a_bad_price_year_and_keeps_what_was_typed(client, commissi
     assert not ReviewRound.objects.filter(name="2010/11 review").exists()
 
 
-@pytest.mark.parametrize("series", ["999999", "not-an-id"])
+@pytest.mark.parametrize("series", ["999999", "not-an-id", "9" * 30])
 def test_form_refuses_an_unknown_series(client, commissioner, series):
     login(client, commissioner)
     page = _post(client, price_year="2010/11", deflator_series=series).content.decode()
