@@ -194,28 +194,39 @@ def verification_summary(user) -> VerificationSummary:
 
 def open_round_tasks(user) -> list[RoundTasks]:
     """Each round open for scoring with its programmes not yet scored (by anyone, and by the user:
-    a declared conflict counts as done) and without a decision. Three queries per open round (a
-    partnership has one or two open at a time)."""
+    a declared conflict counts as done) and without a decision. Six queries per open round (a
+    partnership has one or two open at a time), each a plain list of ids: the counts are set
+    differences, which costs far less than building the same figures as one annotated aggregate."""
     rows = []
     for review_round in ReviewRound.objects.filter(status=ReviewRound.Status.OPEN).order_by("name"):
-        in_round = {"review_round": review_round, "programme": OuterRef("pk")}
-        figures = (
-            round_programmes(review_round)
+        programmes = set(round_programmes(review_round).order_by().values_list("pk", flat=True))
+        scored: set[int] = set()
+        done_by_user: set[int] = set()
+        for programme_id, commissioner_id in (
+            Score.objects.filter(review_round=review_round)
             .order_by()
-            .annotate(
-                scored=Exists(Score.objects.filter(**in_round)),
-                scored_by_user=Exists(Score.objects.filter(**in_round, commissioner=user))
-                | Exists(ConflictOfInterest.objects.filter(**in_round, commissioner=user)),
-                decided=Exists(Decision.objects.filter(**in_round)),
-            )
-            .aggregate(
-                programmes=Count("pk"),
-                unscored=Count("pk", filter=Q(scored=False)),
-                unscored_by_you=Count("pk", filter=Q(scored_by_user=False)),
-                undecided=Count("pk", filter=Q(decided=False)),
+            .values_list("programme_id", "commissioner_id")
+            .distinct()
+        ):
+            scored.add(programme_id)
+            if commissioner_id == user.pk:
+                done_by_user.add(programme_id)
+        done_by_user.update(
+            ConflictOfInterest.objects.filter(review_round=review_round, commissioner=user)
+            .order_by()
+            .values_list("programme_id", flat=True)
+        )
+        decisions = Decision.objects.filter(review_round=review_round).order_by()
+        decided = set(decisions.values_list("programme_id", flat=True))
+        rows.append(
+            RoundTasks(
+                review_round=review_round,
+                programmes=len(programmes),
+                unscored=len(programmes - scored),
+                unscored_by_you=len(programmes - done_by_user),
+                undecided=len(programmes - decided),
             )
         )
-        rows.append(RoundTasks(review_round=review_round, **figures))
     return rows
 
 
