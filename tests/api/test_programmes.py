@@ -164,6 +164,7 @@ def test_pagination_contract(api, commissioner):
     assert set(body) == {"count", "next", "previous", "results"}
     assert body["count"] == 3 and len(body["results"]) == 2 and "page=2" in body["next"]
     assert api(commissioner).get("/api/programmes/", {"page": 9}).status_code == 404
+    assert api(commissioner).get("/api/programmes/?page=").status_code == 404
     capped = api(commissioner).get("/api/programmes/", {"page_size": 100000}).json()
     assert len(capped["results"]) == 3
 
