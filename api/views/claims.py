@@ -8,6 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.security import RecentlyAuthenticated
+from api.bulk import parse_bulk, validated
 from api.filters import MAX_ID, ClaimFilter
 from api.schema import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.serializers import claims as s
@@ -67,17 +68,7 @@ class ClaimViewSet(
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
-        if not isinstance(request.data, list):
-            raise ValidationFailed("Send a JSON list of claims.")
-        if len(request.data) > services.MAX_BULK_CLAIMS:
-            raise ValidationFailed(f"Send at most {services.MAX_BULK_CLAIMS:,} claims at once.")
-        items, errors = [], {}
-        for index, raw in enumerate(request.data):
-            try:
-                items.append(_claim_input(raw))
-            except ValidationFailed as exc:
-                items.append(None)
-                errors[index] = exc.errors
+        items, errors = parse_bulk(request.data, _claim_input, noun="claims", limit=services.MAX_BULK_CLAIMS)
         created = services.claims_bulk_submit(user=request.user, items=items, input_errors=errors)
         return Response(s.ClaimSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -166,12 +157,7 @@ def _id(raw) -> int:
 
 
 def _claim_input(raw) -> services.ClaimInput:
-    if not isinstance(raw, dict):
-        raise ValidationFailed("Each claim must be a JSON object.")
-    serializer = s.ClaimCreateSerializer(data=raw)
-    if not serializer.is_valid():
-        raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})
-    data = serializer.validated_data
+    data = validated(s.ClaimCreateSerializer, raw, noun="claim")
     return services.ClaimInput(
         participant=data["participant"],
         programme_id=data["programme"],

@@ -6,12 +6,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.bulk import parse_bulk, validated
 from api.filters import ReturnFilter
 from api.schema import LIST_ERRORS, R401, READ_ERRORS, WRITE_ERRORS
 from api.serializers import returns as s
 from api.throttles import WriteRateThrottle
 from core import clock
-from core.errors import ValidationFailed
 from grants import selectors, services
 
 
@@ -84,17 +84,8 @@ class ReturnViewSet(
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
-        if not isinstance(request.data, list):
-            raise ValidationFailed("Send a JSON list of returns.")
-        if len(request.data) > services.MAX_BULK_RETURNS:
-            raise ValidationFailed(f"Send at most {services.MAX_BULK_RETURNS:,} returns at once.")
-        items, errors = [], {}
-        for index, raw in enumerate(request.data):
-            try:
-                items.append(_return_input(raw))
-            except ValidationFailed as exc:
-                items.append(None)
-                errors[index] = exc.errors
+        limit = services.MAX_BULK_RETURNS
+        items, errors = parse_bulk(request.data, _return_input, noun="returns", limit=limit)
         created = services.returns_bulk_submit(user=request.user, items=items, input_errors=errors)
         return Response(s.ReturnSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -165,12 +156,7 @@ class ReturnViewSet(
 
 
 def _return_input(raw) -> services.ReturnInput:
-    if not isinstance(raw, dict):
-        raise ValidationFailed("Each return must be a JSON object.")
-    serializer = s.ReturnCreateSerializer(data=raw)
-    if not serializer.is_valid():
-        raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})
-    data = serializer.validated_data
+    data = validated(s.ReturnCreateSerializer, raw, noun="return")
     return services.ReturnInput(
         programme_id=data["programme"],
         measure_id=data["measure"],
