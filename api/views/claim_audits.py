@@ -40,7 +40,6 @@ class ClaimAuditViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = s.ClaimAuditSerializer
-    lookup_value_regex = "[0-9]+"  # anything else is no audit (404), never a 500
     ordering_fields = ["drawn_at", "financial_year", "quarter"]
     ordering = ["-drawn_at", "-id"]
     throttle_classes = [WriteRateThrottle]
