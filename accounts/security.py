@@ -51,7 +51,8 @@ _participant_data_checks: list[Callable[[object], bool]] = []
 
 
 def register_participant_data_check(check: Callable[[object], bool]) -> None:
-    _participant_data_checks.append(check)
+    if check not in _participant_data_checks:  # ready() may run more than once
+        _participant_data_checks.append(check)
 
 
 def sees_participant_data(user) -> bool:
