@@ -398,16 +398,39 @@ def agency_rows(result: vfm.VfmResult, programme_id: int | None = None) -> list[
         frame = frame[frame["programme_id"] == programme_id]
     if frame.empty:
         return []
-    grouped = frame.groupby("agency")[["fiscal", "transfers"]].sum().sort_values("fiscal", ascending=False)
-    total = grouped["fiscal"].sum()
+    grouped = frame.groupby("agency")[["fiscal", "transfers"]].sum()
+    return _agency_lines(
+        zip(grouped.index, grouped["fiscal"].to_numpy(), grouped["transfers"].to_numpy(), strict=True)
+    )
+
+
+def agency_rows_by_programme(result: vfm.VfmResult) -> dict[int, list[dict]]:
+    """agency_rows for every programme at once (one group-by, not one filter per programme)."""
+    frame = result.agencies
+    if frame.empty:
+        return {}
+    grouped = frame.groupby(["programme_id", "agency"])[["fiscal", "transfers"]].sum()
+    lines: dict[int, list] = defaultdict(list)
+    for (pid, agency), fiscal, transfers in zip(
+        grouped.index, grouped["fiscal"].to_numpy(), grouped["transfers"].to_numpy(), strict=True
+    ):
+        lines[int(pid)].append((agency, fiscal, transfers))
+    return {pid: _agency_lines(by_agency) for pid, by_agency in lines.items()}
+
+
+def _agency_lines(by_agency) -> list[dict]:
+    """(agency, fiscal, transfers) in agency order -> the rows, largest fiscal benefit first (ties
+    in agency order, as the stable sort of a group-by's sums), each with its share of the total."""
+    ordered = sorted(by_agency, key=lambda line: -line[1])  # sums of a group-by: never NaN
+    total = float(sum(line[1] for line in ordered))
     return [
         {
             "agency": agency,
-            "fiscal": money(r["fiscal"]),
-            "transfers": money(r["transfers"]),
-            "share": _round(r["fiscal"] / total, 4) if total else None,
+            "fiscal": money(fiscal),
+            "transfers": money(transfers),
+            "share": _round(fiscal / total, 4) if total else None,
         }
-        for agency, r in grouped.iterrows()
+        for agency, fiscal, transfers in ordered
     ]
 
 
@@ -439,9 +462,25 @@ def sensitivity_rows(result: vfm.VfmResult, programme_id: int | None = None) -> 
         )
         tornado["swing"] = (tornado["bcr_high"] - tornado["bcr_low"]).abs()
         central = float(programmes["benefit"].sum() / cost.sum())
+    return _tornado_lines(tornado.to_dict("records"), central)
+
+
+def sensitivity_rows_by_programme(result: vfm.VfmResult) -> dict[int, list[dict]]:
+    """sensitivity_rows for every programme at once (one pass, not one filter per programme)."""
+    tornado, programmes = result.sensitivity, result.programmes
+    if tornado.empty:
+        return {}
+    central = dict(zip(programmes["programme_id"].astype(int), programmes["bcr"].astype(float), strict=True))
+    records: dict[int, list[dict]] = defaultdict(list)
+    for r in tornado.to_dict("records"):
+        records[int(r["programme_id"])].append(r)
+    return {pid: _tornado_lines(lines, central.get(pid, float("nan"))) for pid, lines in records.items()}
+
+
+def _tornado_lines(records: list[dict], central: float) -> list[dict]:
     rows = []
     order = list(greenbook.ASSUMPTIONS)
-    for r in tornado.to_dict("records"):
+    for r in records:
         if pd.isna(r["swing"]) or round(float(r["swing"]), 4) == 0:
             continue
         rows.append(

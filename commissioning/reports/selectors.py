@@ -168,6 +168,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
     spend = _spend_by_quarter(programmes, scope.years, inputs.include_submitted)
     paid = paid_by_programme(list(details))
     measures = selectors.measure_rows_by_programme(result)
+    agencies = selectors.agency_rows_by_programme(result)
+    tornadoes = selectors.sensitivity_rows_by_programme(result)
     against_bids = delivery_against_bids(list(details), today=today)
     decisions = _decisions(review_round) if review_round else {}
     criteria, criterion_means = _scores(review_round, inputs) if review_round else ([], {})
@@ -245,8 +247,8 @@ def funding_review(scope: Scope, *, user, now=None, today=None) -> FundingReview
                 bcr_ci_low=row["bcr_ci_low"],
                 bcr_ci_high=row["bcr_ci_high"],
                 measured=row["measured"],
-                agencies=[AgencyLine(**a) for a in selectors.agency_rows(result, pid)],
-                sensitivity=[SensitivityLine(**t) for t in selectors.sensitivity_rows(result, pid)],
+                agencies=[AgencyLine(**a) for a in agencies.get(pid, [])],
+                sensitivity=[SensitivityLine(**t) for t in tornadoes.get(pid, [])],
             )
         )
     sections.sort(key=lambda s: s.reference)

@@ -117,6 +117,15 @@ def test_second_worked_example_from_docs(commissioner, monkeypatch):
     assert [t["assumption"] for t in selectors.sensitivity_rows(result, s.pk)] == ["effect"]
     measured = {m["measure"]: m for m in selectors.measure_rows(result, s.pk)}["Proven reoffenders"]
     assert (measured["net_outcomes"], measured["report_id"], measured["cohort"]) == (16.0, 9, 200)
+    # The funding review takes every programme's at once: the same rows as one programme at a time.
+    by_agency, by_tornado = (
+        selectors.agency_rows_by_programme(result),
+        selectors.sensitivity_rows_by_programme(result),
+    )
+    for programme in (r, s):
+        assert by_agency.get(programme.pk, []) == selectors.agency_rows(result, programme.pk)
+        assert by_tornado.get(programme.pk, []) == selectors.sensitivity_rows(result, programme.pk)
+    assert by_tornado[r.pk] == tornado and len(by_agency[s.pk]) == 2
 
 
 def test_first_example_still_holds_when_the_new_parameters_are_neutral(commissioner, monkeypatch):
