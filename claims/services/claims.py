@@ -8,14 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim, ClaimTerms, Enrolment, EvidenceType, Participant, PayableOutcome
 from claims.permissions import CLAIM_NOT_VISIBLE, Action, get_visible, require
 from core.clock import today
-from core.db.bulk import copy_create_with_history
+from core.db.bulk import copy_insert_with_history
+from core.db.lookups import AnyOf
 from core.errors import Conflict, DomainError, NotFound, NotPermitted, ValidationFailed
 from grants.models import Programme
 from grants.permissions import PROGRAMME_NOT_VISIBLE
@@ -62,7 +65,7 @@ def claims_bulk_submit(
     errors: dict[int, dict[str, list[str]] | DomainError] = dict(input_errors or {})
     with transaction.atomic():
         ledger = _Ledger.load(user, [item for item in items if item is not None])
-        rows: list[Claim] = []
+        rows: list[tuple] = []
         for index, item in enumerate(items):
             if item is None:
                 continue
@@ -83,12 +86,19 @@ def claims_bulk_submit(
             )
         try:
             with transaction.atomic():
-                return copy_create_with_history(rows, Claim, user=user)
+                ids = copy_insert_with_history(Claim, _COLUMNS, rows, user=user)
         except IntegrityError:
             # The unique constraint caught what the lock should have: report it as a duplicate.
             raise Conflict(
                 "This outcome has already been claimed for this participant on this date."
             ) from None
+    return ledger.claims(ids, rows)
+
+
+# Every field of a claim but its id, in the model's order: what admit() makes, COPY writes and
+# Claim.from_db reads back.
+_COLUMNS = tuple(f.attname for f in Claim._meta.concrete_fields if not f.primary_key)
+_ROW = itemgetter(*_COLUMNS)
 
 
 class _Ledger:
@@ -98,16 +108,18 @@ class _Ledger:
     def __init__(self, user) -> None:
         self.user = user
         self.today = today()
+        self.now = timezone.now()  # one submission time for the batch
         self.programmes: dict[int, Programme] = {}
         self.outcomes: dict[tuple[int, int], PayableOutcome] = {}
         self.caps: dict[int, Decimal | None] = {}
-        self.participants: dict[str, Participant] = {}
+        self.participants: dict[str, int] = {}  # reference: id, each row locked
         self.starts: dict[tuple[int, int], date] = {}  # (participant, programme): enrolment start
         self.submit_refusals: dict[int, DomainError | None] = {}  # per programme, checked once
         self.live: dict[int, list[tuple[int, int, date, Decimal, str]]] = defaultdict(list)
 
     @classmethod
     def load(cls, user, items: list[ClaimInput]) -> _Ledger:
+        """A fixed number of queries whatever the number of items; long lists go as one array each."""
         ledger = cls(user)
         programme_ids = {item.programme_id for item in items}
         ledger.programmes = {p.pk: p for p in programmes_visible_to(user).filter(pk__in=programme_ids)}
@@ -121,28 +133,27 @@ class _Ledger:
         references = {item.participant for item in items}
         # Lock in id order so that two batches touching the same people cannot deadlock.
         locked = (
-            Participant.objects.filter(reference__in=references)
+            Participant.objects.filter(AnyOf(F("reference"), references))
             .order_by("pk")
-            .only("pk", "reference")
             .select_for_update()
+            .values_list("reference", "pk")
         )
-        ledger.participants = {p.reference: p for p in locked}
-        ids = [p.pk for p in ledger.participants.values()]
+        ledger.participants = dict(locked)
+        ids = list(ledger.participants.values())
         for participant_id, programme_id, start in Enrolment.objects.filter(
-            participant_id__in=ids, programme_id__in=ledger.programmes
+            AnyOf(F("participant_id"), ids), programme_id__in=ledger.programmes
         ).values_list("participant_id", "programme_id", "start_date"):
             ledger.starts[(participant_id, programme_id)] = start
-        groups = dict(PayableOutcome.objects.values_list("pk", "exclusivity_group"))
-        for row in Claim.objects.filter(participant_id__in=ids, status__in=LIVE).values_list(
-            "participant_id", "programme_id", "measure_id", "achieved_on", "price", "payable_outcome_id"
-        ):
-            participant_id, programme_id, measure_id, achieved_on, price, outcome_id = row
-            ledger.live[participant_id].append(
-                (programme_id, measure_id, achieved_on, price, groups[outcome_id])
-            )
+        for row in Claim.objects.filter(AnyOf(F("participant_id"), ids), status__in=LIVE).values_list(
+            "participant_id", "programme_id", "measure_id", "achieved_on", "price",
+            "payable_outcome__exclusivity_group",
+        ):  # fmt: skip
+            participant_id, programme_id, measure_id, achieved_on, price, group = row
+            ledger.live[participant_id].append((programme_id, measure_id, achieved_on, price, group))
         return ledger
 
-    def admit(self, item: ClaimInput) -> Claim:
+    def admit(self, item: ClaimInput) -> tuple:
+        """Check one item against every rule and what is claimed so far; its row, to be written."""
         programme = self.programmes.get(item.programme_id)
         if programme is None:
             raise NotFound(PROGRAMME_NOT_VISIBLE, field="programme")
@@ -153,7 +164,7 @@ class _Ledger:
                 {"measure": ["This programme does not pay per participant for this outcome."]}
             )
         participant = self.participants.get(item.participant)
-        start = participant and self.starts.get((participant.pk, programme.pk))
+        start = self.starts.get((participant, programme.pk))  # None if not found, or not enrolled
         if start is None:
             raise ValidationFailed(
                 {"participant": ["No participant with this reference is enrolled on this programme."]}
@@ -161,21 +172,51 @@ class _Ledger:
         self._check_evidence(item, outcome)
         self._check_dates(item, outcome, start, programme)
         self._check_limits(item, outcome, participant, programme)
-        self.live[participant.pk].append(
+        self.live[participant].append(
             (programme.pk, item.measure_id, item.achieved_on, outcome.tariff, outcome.exclusivity_group)
         )
-        return Claim(
-            participant=participant,
-            programme=programme,
-            payable_outcome=outcome,
-            measure_id=item.measure_id,
-            achieved_on=item.achieved_on,
-            evidence_type=item.evidence_type,
-            notes=item.notes,
-            price=outcome.tariff,
-            submitted_by=self.user,
-            submitted_at=timezone.now(),
+        return _ROW(
+            {
+                "participant_id": participant,
+                "programme_id": programme.pk,
+                "payable_outcome_id": outcome.pk,
+                "measure_id": item.measure_id,
+                "achieved_on": item.achieved_on,
+                "evidence_type": item.evidence_type,
+                "notes": item.notes,
+                "price": outcome.tariff,
+                "status": Claim.Status.SUBMITTED.value,
+                "reason": "",
+                "submitted_by_id": self.user.pk,
+                "submitted_at": self.now,
+                "reviewed_by_id": None,
+                "reviewed_at": None,
+                "payment_id": None,
+            }
         )
+
+    def claims(self, ids: list[int], rows: list[tuple]) -> list[Claim]:
+        """The claims written, as model instances with what the API shows of them attached."""
+        using = router.db_for_write(Claim)
+        names = ["id", *_COLUMNS]
+        references = {pk: reference for reference, pk in self.participants.items()}
+        people: dict[int, Participant] = {}
+        outcomes = {outcome.pk: outcome for outcome in self.outcomes.values()}
+        claims = []
+        for new_id, row in zip(ids, rows, strict=True):
+            claim = Claim.from_db(using, names, (new_id, *row))
+            participant_id = claim.participant_id
+            if participant_id not in people:
+                people[participant_id] = Participant.from_db(
+                    using, ["id", "reference"], (participant_id, references[participant_id])
+                )
+            cache = claim._state.fields_cache
+            cache["participant"] = people[participant_id]
+            cache["programme"] = self.programmes[claim.programme_id]
+            cache["payable_outcome"] = outcomes[claim.payable_outcome_id]
+            cache["submitted_by"] = self.user
+            claims.append(claim)
+        return claims
 
     def _require_submit(self, programme: Programme) -> None:
         """May the user claim for this programme? Asked once per programme in a batch."""
@@ -195,9 +236,7 @@ class _Ledger:
             accepted = ", ".join(EvidenceType(t).label for t in outcome.evidence_types) or "none set"
             raise ValidationFailed({"evidence_type": [f"This outcome accepts: {accepted}."]})
 
-    def _check_dates(
-        self, item: ClaimInput, outcome: PayableOutcome, start: date, programme
-    ) -> None:
+    def _check_dates(self, item: ClaimInput, outcome: PayableOutcome, start: date, programme) -> None:
         if item.achieved_on > self.today:
             raise ValidationFailed({"achieved_on": ["The outcome cannot be achieved in the future."]})
         earliest = start + timedelta(days=outcome.earliest_claim_days)
@@ -225,8 +264,8 @@ class _Ledger:
                 }
             )
 
-    def _check_limits(self, item: ClaimInput, outcome: PayableOutcome, participant, programme) -> None:
-        live = self.live[participant.pk]
+    def _check_limits(self, item: ClaimInput, outcome: PayableOutcome, participant: int, programme) -> None:
+        live = self.live[participant]
         same = [c for c in live if c[1] == item.measure_id]
         if any(c[0] != programme.pk for c in same):
             raise Conflict(ALREADY_CLAIMED_ELSEWHERE, field="participant")

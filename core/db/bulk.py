@@ -2,11 +2,17 @@
 
 bulk_create spends most of its time in Python, preparing each value of each row for a
 multi-row INSERT; for ten thousand rows and their history that is several seconds. On
-PostgreSQL the ids are reserved from the table's sequence in one query and the rows, then the
-history rows, are streamed with COPY, which psycopg adapts natively. The history row is the
-one simple-history's bulk_create_with_history writes ("+", the acting user, now, no change
-reason). Elsewhere (SQLite, or a history model with extra fields) it is bulk_create_with_history.
-A constraint the rows break raises IntegrityError, as bulk_create would.
+PostgreSQL the ids are reserved from the table's sequence in one query, the rows are streamed
+with COPY, which psycopg adapts natively, and the history rows are made by the server from the
+rows just written (one INSERT ... SELECT), so they are exactly what was stored and nothing is
+sent twice. The history row is the one simple-history's bulk_create_with_history writes ("+",
+the acting user, now, no change reason). Elsewhere (SQLite, or a history model with extra
+fields) it is bulk_create_with_history. A constraint the rows break raises IntegrityError, as
+bulk_create would.
+
+Two ways in: `copy_create_with_history` takes unsaved model instances; `copy_insert_with_history`
+takes plain rows (values by attname, as the database takes them) and returns the new ids, for a
+caller that has ten thousand rows and no need to build ten thousand instances first.
 """
 
 from __future__ import annotations
@@ -30,39 +36,78 @@ def copy_create_with_history(objs: Sequence[models.Model], model: type[models.Mo
     """Create `objs` (unsaved, without ids) and a "+" history record for each; sets their pks."""
     using = router.db_for_write(model)
     connection = connections[using]
-    history = model.history.model
-    own = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns_of = {f.column for f in model._meta.concrete_fields}
-    extra = {f.column for f in history._meta.concrete_fields} - columns_of
-    if connection.vendor != "postgresql" or extra != _HISTORY_COLUMNS or not objs:
+    if not objs or not _copies(model, connection):
         return bulk_create_with_history(list(objs), model, default_user=user, batch_size=2000)
-    table, pk = model._meta.db_table, model._meta.pk.column
-    with connection.cursor() as cursor:
-        reserve = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
-        cursor.execute(reserve, [table, pk, len(objs)])
-        for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = new_id
-        prepare = [(f.attname, f.get_internal_type() in _NATIVE, f) for f in own]
-        rows = [
-            [obj.pk]
-            + [
-                getattr(obj, name) if native else field.get_db_prep_save(getattr(obj, name), connection)
-                for name, native, field in prepare
-            ]
-            for obj in objs
+    own = _own_fields(model)
+    prepare = [(f.attname, f.get_internal_type() in _NATIVE, f) for f in own]
+    rows = [
+        [
+            getattr(obj, name) if native else field.get_db_prep_save(getattr(obj, name), connection)
+            for name, native, field in prepare
         ]
-        columns = ", ".join(connection.ops.quote_name(c) for c in [pk, *(f.column for f in own)])
-        now, user_id = timezone.now(), getattr(user, "pk", None)
-        history_columns = f"{columns}, history_date, history_change_reason, history_type, history_user_id"
-        with connection.wrap_database_errors:
-            own_table = connection.ops.quote_name(table)
-            with cursor.cursor.copy(f"COPY {own_table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            history_table = connection.ops.quote_name(history._meta.db_table)
-            with cursor.cursor.copy(f"COPY {history_table} ({history_columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([*row, now, None, "+", user_id])
-    for obj in objs:
+        for obj in objs
+    ]
+    ids = _copy(model, connection, [f.column for f in own], rows, user)
+    for obj, new_id in zip(objs, ids, strict=True):
+        obj.pk = new_id
         obj._state.adding, obj._state.db = False, using
     return list(objs)
+
+
+def copy_insert_with_history(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence], *, user
+) -> list[int]:
+    """Insert `rows` and a "+" history record for each; return their new ids, in order.
+
+    `fields` names every concrete field but the primary key, by attname (`programme_id`); each
+    row holds their values in that order, as the database takes them (no field preparation is
+    run: ints, strings, dates, datetimes, Decimals and None)."""
+    own = _own_fields(model)
+    if sorted(fields) != sorted(f.attname for f in own):
+        missing = sorted({f.attname for f in own} ^ set(fields))
+        raise ValueError(f"copy_insert_with_history needs every field of {model.__name__}: {missing}")
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if not rows:
+        return []
+    if not _copies(model, connection):
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        bulk_create_with_history(objs, model, default_user=user, batch_size=2000)
+        return [obj.pk for obj in objs]
+    column_of = {f.attname: f.column for f in own}
+    return _copy(model, connection, [column_of[name] for name in fields], rows, user)
+
+
+def _own_fields(model: type[models.Model]) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _copies(model: type[models.Model], connection) -> bool:
+    """COPY on PostgreSQL, for a history model holding the row's columns and simple-history's own."""
+    columns_of = {f.column for f in model._meta.concrete_fields}
+    extra = {f.column for f in model.history.model._meta.concrete_fields} - columns_of
+    return connection.vendor == "postgresql" and extra == _HISTORY_COLUMNS
+
+
+def _copy(model: type[models.Model], connection, columns: list[str], rows: Sequence[Sequence], user) -> list:
+    """Reserve ids, COPY the rows in with them, and copy each stored row into its history."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in [pk, *columns])
+    own_table, history_table = quote(table), quote(model.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        reserve = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        cursor.execute(reserve, [table, pk, len(rows)])
+        ids = [new_id for (new_id,) in cursor.fetchall()]
+        stream = f"COPY {own_table} ({names}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(stream) as copy:
+            for new_id, row in zip(ids, rows, strict=True):
+                copy.write_row((new_id, *row))
+        # Table and column names from the model's meta, quoted; the values are parameters.
+        history = (
+            f"INSERT INTO {history_table} ({names}, history_date, history_change_reason, history_type,"  # noqa: S608
+            f" history_user_id) SELECT {names}, %s, NULL, '+', %s FROM {own_table}"
+            f" WHERE {quote(pk)} = ANY(%s::{model._meta.pk.db_type(connection)}[]) ORDER BY {quote(pk)}"
+        )
+        cursor.execute(history, [timezone.now(), getattr(user, "pk", None), ids])
+    return ids

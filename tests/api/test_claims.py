@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims import services
@@ -172,6 +173,52 @@ def test_listing_claims_takes_a_fixed_number_of_queries(api, provider, ledger, d
     client = api(provider)
     with django_assert_max_num_queries(8):
         assert client.get(URL).json()["count"] == 2
+
+
+def _enrol_many(user, programme, count: int) -> list[str]:
+    return [
+        services.participant_enrol(
+            user=user,
+            data=services.EnrolmentInput(
+                programme.pk, date(2010, 1, 4), date_of_birth=date(1980, 1, 1 + i), surname="Bulk", forename="Test"
+            ),
+        ).participant.reference
+        for i in range(count)
+    ]
+
+
+def test_a_bulk_takes_the_same_queries_whatever_its_size(api, provider, ledger):
+    """The ledger loads what the checks need in a fixed number of queries (ids sent as one array
+    on PostgreSQL), and the claims come back with what the response shows of them attached."""
+    references = _enrol_many(provider, ledger["a"], 12)
+    client = api(provider)
+
+    def queries_for(people: list[str]) -> int:
+        body = [claim(ledger, participant=p, achieved_on="2010-05-03") for p in people]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(URL + "bulk/", body, format="json")
+        assert response.status_code == 201, response.json()
+        assert [c["participant"] for c in response.json()] == people
+        assert {c["submitted_by"] for c in response.json()} == {"t-provider"}
+        return len(queries)
+
+    assert queries_for(references[:2]) == queries_for(references[2:])
+
+
+def test_a_bulk_writes_each_claim_and_its_history_as_stored(api, provider, ledger):
+    references = _enrol_many(provider, ledger["a"], 3)
+    body = [claim(ledger, participant=p, notes=f"Claim {i}") for i, p in enumerate(references)]
+    created = api(provider).post(URL + "bulk/", body, format="json").json()
+    ids = [c["id"] for c in created]
+    assert ids == sorted(ids) and [c["notes"] for c in created] == ["Claim 0", "Claim 1", "Claim 2"]
+    for row in created:
+        stored = Claim.objects.get(pk=row["id"])
+        [record] = stored.history.all()
+        assert (record.history_type, record.history_user.username) == ("+", "t-provider")
+        assert (record.participant.reference, record.notes, record.price, record.status) == (
+            row["participant"], row["notes"], Decimal("1000.00"), "submitted",
+        )  # fmt: skip
+        assert record.submitted_at == stored.submitted_at and record.payable_outcome_id == stored.payable_outcome_id
 
 
 @pytest.mark.django_db(transaction=True)
