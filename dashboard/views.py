@@ -65,15 +65,16 @@ def home(request: HttpRequest) -> HttpResponse:
     priority, a finance officer's payments, budgets and funding reviews."""
     user, today = request.user, clock.today()
     user_roles = roles_of(user)
+    plan = current_plan()
     context: dict = {
-        "plan": current_plan(),
+        "plan": plan,
         "today": today,
         "window": settings.YARDSTICK["RETURN_WINDOW_DAYS"],
     }
     if Role.PROVIDER in user_roles:
         context["provider_tasks"] = home_selectors.provider_home(user, today=today)
     if user_roles & {Role.COMMISSIONER, Role.ADMIN}:
-        rows, count, total = home_selectors.portfolio_by_primary_priority(user)
+        rows, count, total = home_selectors.portfolio_by_primary_priority(user, plan=plan)
         indicators = selectors.indicator_rows()
         context["commissioner"] = {
             "verification": home_selectors.verification_summary(user),

@@ -33,6 +33,21 @@ SORT_LABELS = {  # in the list's column order: the title first, the column that 
 }
 
 
+class ListedChoices(django_filters.fields.ModelChoiceIterator):
+    """A choice list read with one plain query. Django's own iterator reads it through
+    QuerySet.iterator(), which on PostgreSQL opens a server-side cursor (declare, fetch, close:
+    round trips and a cursor held to the end of the transaction) that a list of a few dozen names
+    does not need; five of them were a good part of the programme list's time."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class ProgrammeListFilter(django_filters.FilterSet):
     """`?q=&priority=&provider=&stream=&ward=&theme=&status=&sort=` (sort: a column, "-" first for
     descending). A value that is not one of the choices is an error shown beside its filter."""
@@ -68,6 +83,8 @@ class ProgrammeListFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
         fields = self.form.fields
+        for name in ("priority", "provider", "stream", "ward", "theme"):
+            fields[name].iterator = ListedChoices  # before the queryset: setting it makes the choices
         fields["priority"].queryset = (  # those programmes serve: the old plan's too, if any do
             Priority.objects.filter(programme_priorities__isnull=False)
             .distinct()

@@ -195,9 +195,61 @@ def govuk_field(
     }
     if described:
         attrs["aria-describedby"] = described
-    context["control"] = field.as_widget(attrs=attrs)
+    context["control"] = _select(field, attrs) if _plain_select(widget) else field.as_widget(attrs=attrs)
     template_name = "includes/govuk/checkbox.html" if kind == "checkbox" else "includes/govuk/field.html"
     return SafeString(render_to_string(template_name, context))
+
+
+_SELECT_TEMPLATES = ("django/forms/widgets/select.html", "django/forms/widgets/select_option.html")
+
+
+def _plain_select(widget: forms.Widget) -> bool:
+    """A single-choice select drawn by Django's own templates (not a subclass with its own)."""
+    return (
+        isinstance(widget, forms.Select)
+        and not widget.allow_multiple_selected
+        and (widget.template_name, widget.option_template_name) == _SELECT_TEMPLATES
+    )
+
+
+def _attributes(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"` in order, a True value as the bare name,
+    a False one left out."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select(field: BoundField, attrs: dict) -> SafeString:
+    """What field.as_widget(attrs=attrs) returns for a plain single-choice Select, character for
+    character (Django's select.html and select_option.html), written here rather than through
+    the form renderer: a template include per option was most of a filter form's rendering time
+    (tests/design/test_govuk_tags.py compares the two). Grouped choices go the template's way."""
+    widget = field.field.widget
+    final = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        final.setdefault("id", field.auto_id)
+    final = widget.build_attrs(widget.attrs, final)
+    selected_values = widget.format_value(field.value())
+    options = []
+    has_selected = False
+    for value, label in widget.choices:
+        if isinstance(label, list | tuple):  # an optgroup
+            return field.as_widget(attrs=attrs)
+        value = "" if value is None else value
+        selected = not has_selected and str(value) in selected_values
+        has_selected |= selected
+        options.append(
+            format_html('\n  <option value="{}"{}>{}</option>\n', value, " selected" if selected else "", label)
+        )
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        field.html_name,
+        SafeString(_attributes(final)),
+        SafeString("".join(options)),
+    )
 
 
 @register.simple_tag

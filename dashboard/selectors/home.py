@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
 from commissioning.models import ConflictOfInterest, Decision, ReportJob, ReviewRound, Score
@@ -34,14 +34,13 @@ from grants.payments import Schedule
 from grants.selectors import (
     payment_schedules,
     pbr_programmes_visible_to,
-    programme_list,
     programmes_visible_to,
     return_slots,
     returns_awaiting_review,
     stream_budgets,
 )
 from outcomes.indicator_status import RED
-from outcomes.models import OutcomeMeasure, Polarity
+from outcomes.models import Polarity
 from outcomes.periods import FinancialYear, Quarter
 from outcomes.selectors import current_plan
 
@@ -95,8 +94,9 @@ STATE_ORDER = {"late": 0, "queried": 1, "due": 2, "open": 3}
 def provider_home(user, *, today: date) -> list[ProgrammeTasks]:
     """Every programme the user's organisations deliver, by reference, each with its returns late,
     queried (with the reason), due and coming up (with their deadlines), and its
-    payment-by-results quarters with money outstanding. Six queries however many programmes."""
-    programmes = list(programme_list(user).order_by("reference"))
+    payment-by-results quarters with money outstanding. Seven queries however many programmes (the
+    programmes themselves without their priorities, which the page does not show)."""
+    programmes = list(programmes_visible_to(user).order_by("reference"))
     by_programme = {p.pk: ProgrammeTasks(p) for p in programmes}
     tasks: dict[tuple, ReturnTask] = {}
     for slot in return_slots(user, today=today, window_days=_window()):
@@ -194,30 +194,44 @@ def verification_summary(user) -> VerificationSummary:
 
 def open_round_tasks(user) -> list[RoundTasks]:
     """Each round open for scoring with its programmes not yet scored (by anyone, and by the user:
-    a declared conflict counts as done) and without a decision. Six queries per open round (a
-    partnership has one or two open at a time), each a plain list of ids: the counts are set
+    a declared conflict counts as done) and without a decision. Five queries per open round (a
+    partnership has one or two open at a time): the round's programmes (three, as
+    commissioning.selectors.round_programmes reads them) and who scored, declared a conflict on or
+    decided which programme (one query, a union of plain id lists): the counts are set
     differences, which costs far less than building the same figures as one annotated aggregate."""
     rows = []
     for review_round in ReviewRound.objects.filter(status=ReviewRound.Status.OPEN).order_by("name"):
         programmes = set(round_programmes(review_round).order_by().values_list("pk", flat=True))
         scored: set[int] = set()
         done_by_user: set[int] = set()
-        for programme_id, commissioner_id in (
+        decided: set[int] = set()
+        scores = (
             Score.objects.filter(review_round=review_round)
             .order_by()
-            .values_list("programme_id", "commissioner_id")
-            .distinct()
-        ):
-            scored.add(programme_id)
-            if commissioner_id == user.pk:
-                done_by_user.add(programme_id)
-        done_by_user.update(
+            .annotate(kind=Value(_SCORED))
+            .values_list("programme_id", "commissioner_id", "kind")
+        )
+        conflicts = (
             ConflictOfInterest.objects.filter(review_round=review_round, commissioner=user)
             .order_by()
-            .values_list("programme_id", flat=True)
+            .annotate(kind=Value(_CONFLICT))
+            .values_list("programme_id", "commissioner_id", "kind")
         )
-        decisions = Decision.objects.filter(review_round=review_round).order_by()
-        decided = set(decisions.values_list("programme_id", flat=True))
+        decisions = (
+            Decision.objects.filter(review_round=review_round)
+            .order_by()
+            .annotate(person=Value(None, output_field=IntegerField()), kind=Value(_DECIDED))
+            .values_list("programme_id", "person", "kind")
+        )
+        for programme_id, person_id, kind in scores.union(conflicts, decisions):
+            if kind == _SCORED:
+                scored.add(programme_id)
+                if person_id == user.pk:
+                    done_by_user.add(programme_id)
+            elif kind == _CONFLICT:
+                done_by_user.add(programme_id)
+            else:
+                decided.add(programme_id)
         rows.append(
             RoundTasks(
                 review_round=review_round,
@@ -230,18 +244,23 @@ def open_round_tasks(user) -> list[RoundTasks]:
     return rows
 
 
+_SCORED, _CONFLICT, _DECIDED = 1, 2, 3  # open_round_tasks: which list a row of its union came from
+
+
 def off_target_programmes(user) -> list[OffTarget]:
     """Measures of programmes (visible to the user) off target over the quarters they have returned
-    (see the module's definition), worst first: four queries, the last two only for the rows off
+    (see the module's definition), worst first: three queries, the last only for the rows off
     target."""
-    counted = OutcomeReturn.objects.filter(programme__in=programmes_visible_to(user)).exclude(
-        status=OutcomeReturn.Status.QUERIED
-    )
+    visible = programmes_visible_to(user)
+    counted = OutcomeReturn.objects.filter(programme__in=visible).exclude(status=OutcomeReturn.Status.QUERIED)
     # Summed in the database, one row per programme and measure: building a row per target of
     # every programme returned to was most of this page's time on a large portfolio.
     returned: dict[tuple[int, int], Decimal] = {
-        (row["programme_id"], row["measure_id"]): row["total"]
-        for row in counted.order_by().values("programme_id", "measure_id").annotate(total=Sum("value"))
+        (programme_id, measure_id): total
+        for programme_id, measure_id, total in counted.order_by()
+        .values("programme_id", "measure_id")
+        .annotate(total=Sum("value"))
+        .values_list("programme_id", "measure_id", "total")
     }
     if not returned:
         return []
@@ -251,33 +270,40 @@ def off_target_programmes(user) -> list[OffTarget]:
         financial_year=OuterRef("financial_year"),
         quarter=OuterRef("quarter"),
     )
-    target_sums: dict[tuple[int, int], Decimal] = {
-        (row["programme_id"], row["measure_id"]): row["total"]
-        for row in ProgrammeTarget.objects.filter(programme_id__in={k[0] for k in returned})
+    # The targets of the quarters returned, with what each row needs of its measure read in the
+    # same query (not a model per measure: a portfolio can have hundreds).
+    columns = ("programme_id", "measure_id", "measure__name", "measure__unit", "measure__polarity")
+    target_sums = (
+        ProgrammeTarget.objects.filter(programme_id__in={k[0] for k in returned})
         .filter(Exists(slot_returned))
         .order_by()
-        .values("programme_id", "measure_id")
+        .values(*columns)
         .annotate(total=Sum("target_value"))
-    }
-    measures = OutcomeMeasure.objects.in_bulk({k[1] for k in target_sums})
+        .values_list(*columns, "total")
+    )
     off = []
-    for key, target_total in target_sums.items():
-        value, measure = returned[key], measures[key[1]]
-        if not target_total:
+    for programme_id, measure_id, name, unit, polarity, target_total in target_sums:
+        value = returned.get((programme_id, measure_id))
+        if value is None or not target_total:
             continue
-        if measure.polarity == Polarity.LOWER:
+        if polarity == Polarity.LOWER:
             short = value > target_total * (1 + OFF_TARGET_MARGIN)
         else:
             short = value < target_total * (1 - OFF_TARGET_MARGIN)
         if short:
-            off.append((key, measure, target_total, value))
-    programmes = Programme.objects.select_related("provider").in_bulk({key[0] for key, *_ in off})
+            off.append((programme_id, name, unit, polarity, target_total, value))
+    if not off:
+        return []
+    programmes = Programme.objects.select_related("provider").in_bulk({row[0] for row in off})
     rows = [
-        OffTarget(programmes[key[0]], measure.name, measure.unit, target_total, value, measure.polarity)
-        for key, measure, target_total, value in off
+        OffTarget(programmes[programme_id], name, unit, target_total, value, polarity)
+        for programme_id, name, unit, polarity, target_total, value in off
     ]
     rows.sort(key=lambda r: (-abs(1 - r.returned / r.target), r.programme.reference, r.measure_name))
     return rows
+
+
+_CURRENT = object()  # portfolio_by_primary_priority: read the current plan
 
 
 def red_indicators(rows: list[dict]) -> list[dict]:
@@ -285,20 +311,29 @@ def red_indicators(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["status"].code == RED.code]
 
 
-def portfolio_by_primary_priority(user) -> tuple[list[PriorityShare], int, Decimal]:
+def portfolio_by_primary_priority(user, *, plan=_CURRENT) -> tuple[list[PriorityShare], int, Decimal]:
     """The programmes the user may see and their award per priority of the current plan, each
     programme counted once under its primary priority (programmes whose primary priority belongs to
-    another plan, or that have none, under None): the rows add up to the whole portfolio. Three
-    queries."""
-    plan = current_plan()
-    visible = programmes_visible_to(user)
-    totals = visible.order_by().aggregate(programmes=Count("id"), award=Sum("award_amount"))
+    another plan, or that have none, under None): the rows add up to the whole portfolio. Two
+    queries, and one more for the current plan unless the caller has read it (`plan`)."""
+    if plan is _CURRENT:
+        plan = current_plan()
+    # One grouped query: each visible programme under its primary priority (at most one, by
+    # constraint; None when it has none), so the groups add up to the whole portfolio.
+    primary = ProgrammePriority.objects.filter(programme=OuterRef("pk"), is_primary=True).values(
+        "priority_id"
+    )
     by_priority = {
         row["priority_id"]: row
-        for row in ProgrammePriority.objects.filter(is_primary=True, programme__in=visible)
+        for row in programmes_visible_to(user)
         .order_by()
+        .annotate(priority_id=Subquery(primary[:1]))
         .values("priority_id")
-        .annotate(programmes=Count("programme_id"), award=Sum("programme__award_amount"))
+        .annotate(programmes=Count("id"), award=Sum("award_amount"))
+    }
+    totals = {
+        "programmes": sum(row["programmes"] for row in by_priority.values()),
+        "award": sum((row["award"] or ZERO for row in by_priority.values()), ZERO),
     }
     rows, counted, counted_award = [], 0, ZERO
     for priority in plan.priorities.all() if plan else []:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from grants.models import (
     Organisation,
@@ -59,6 +59,19 @@ def programme_list(user) -> QuerySet[Programme]:
                 queryset=ProgrammePriority.objects.select_related("priority"),
             )
         )
+    )
+
+
+def programme_rows(user) -> QuerySet[Programme]:
+    """Programmes for the programme list and its export: provider and stream joined, and the name
+    of the primary priority (at most one, by constraint) as `primary_priority`, all in one query."""
+    primary = ProgrammePriority.objects.filter(programme=OuterRef("pk"), is_primary=True).values(
+        "priority__name"
+    )
+    return (
+        programmes_visible_to(user)
+        .select_related("provider", "funding_stream")
+        .annotate(primary_priority=Subquery(primary[:1]))
     )
 
 

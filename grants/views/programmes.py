@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 def filtered_programmes(request: HttpRequest) -> tuple[QuerySet, ProgrammeListFilter]:
     """The programme list's filters and sort (grants.filters), shared with its CSV/Excel export.
     Invalid filters narrow nothing: the page shows their errors beside them."""
-    programmes = selectors.programme_list(request.user).order_by("reference")
+    programmes = selectors.programme_rows(request.user).order_by("reference")
     filters = ProgrammeListFilter(request.GET or None, queryset=programmes, user=request.user)
     return (filters.qs if filters.is_valid() else programmes), filters
 
@@ -96,10 +96,9 @@ def programmes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     programmes, _ = filtered_programmes(request)
     rows = []
     for p in programmes:
-        primary = next((link.priority.name for link in p.programme_priorities.all() if link.is_primary), "")
         rows.append([
             p.reference, p.title, p.provider.name, p.provider.org_id, p.funding_stream.name,
-            p.funding_stream.financial_year, primary, p.get_commissioning_model_display(),
+            p.funding_stream.financial_year, p.primary_priority or "", p.get_commissioning_model_display(),
             p.get_status_display(), p.award_amount, p.service_fee, p.start_date, p.end_date,
         ])  # fmt: skip
     return spreadsheets.download(

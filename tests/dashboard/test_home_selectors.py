@@ -141,7 +141,9 @@ def test_provider_home_queries_do_not_grow_with_programmes(provider, org_a, prov
             commissioning_model=Programme.Model.PAYMENT_BY_RESULTS,
         )
     many = _queries(lambda: home.provider_home(provider, today=TODAY))
-    assert few == many == 8  # the payment schedules read the claims ledger too
+    # The programmes, the return slots (targets, returns), the payment schedules (targets' tariffs,
+    # the claims ledger, verified returns, payments).
+    assert few == many == 7
 
 
 # --- commissioner ----------------------------------------------------------------------------------
@@ -186,6 +188,9 @@ def test_open_round_counts_unscored_and_undecided(commissioner, portfolio):
     assert (row.review_round, row.programmes, row.unscored, row.unscored_by_you, row.undecided) == (
         review_round, 2, 1, 2, 1,
     )  # fmt: skip
+    # The open rounds, then per round: its streams, priorities and programmes, and one union of
+    # who scored, declared a conflict or decided.
+    assert _queries(lambda: home.open_round_tasks(commissioner)) == 1 + 4
     commissioning_services.round_transition(
         user=commissioner, review_round=review_round, to=ReviewRound.Status.CLOSED, confirmed=True
     )
@@ -210,7 +215,7 @@ def test_off_target_compares_returned_quarters_with_their_targets(commissioner, 
         (portfolio["a"], measure.name, Decimal("10"), Decimal("8.9")),
         (c, "Repeat incidents", Decimal("10"), Decimal("12")),
     }
-    assert _queries(lambda: home.off_target_programmes(commissioner)) <= 4
+    assert _queries(lambda: home.off_target_programmes(commissioner)) <= 3
 
 
 def test_off_target_is_scoped_to_the_providers_programmes(provider, portfolio):
@@ -233,6 +238,9 @@ def test_portfolio_counts_each_programme_once_under_its_primary_priority(commiss
         (first, 1, Decimal("100000")), (second, 1, Decimal("50000")), (None, 1, Decimal("25000")),
     ]  # fmt: skip
     assert (count, total) == (3, sum(r.award for r in rows)) == (3, Decimal("175000"))
+    assert home.portfolio_by_primary_priority(commissioner, plan=plan) == (rows, count, total)
+    # The programmes grouped by primary priority, and the plan's priorities.
+    assert _queries(lambda: home.portfolio_by_primary_priority(commissioner, plan=plan)) == 2
 
 
 def test_portfolio_of_the_demo_adds_up_to_the_award(demo):

@@ -95,3 +95,32 @@ def test_status_tags_take_a_colour_per_status():
     )
     assert status_tag("something new") == '<strong class="govuk-tag">Something new</strong>'
     assert STATUS_COLOURS["amber"] == "yellow"
+
+
+class SelectForm(forms.Form):
+    stream = forms.ChoiceField(choices=[("", "Choose"), ("a", "Stream A & B"), ("b", '<Stream> "B"')])
+    year = forms.TypedChoiceField(
+        choices=[(None, "Any year"), (2009, "2009/10"), (2010, "2010/11")], coerce=int, required=False,
+        help_text="The financial year.", widget=forms.Select(attrs={"class": "ys-wide", "data-x": "1"}),
+    )  # fmt: skip
+    grouped = forms.ChoiceField(choices=[("North", [("n1", "Peckham")]), ("South", [("s1", "Dulwich")])])
+    disabled = forms.ChoiceField(choices=[("a", "A")], disabled=True, required=False)
+
+
+def test_a_plain_select_is_drawn_exactly_as_djangos_widget_templates_draw_it():
+    """govuk_field writes a plain select's markup itself (faster than a template per option): it
+    must be the markup Django's select.html would give, for any state of the field."""
+    from core.templatetags.govuk import _select
+
+    for data in (None, {"stream": "a", "year": "2010", "grouped": "s1"}, {"stream": "zz", "year": "x"}, {}):
+        form = SelectForm(data=data)
+        if data is not None:
+            form.is_valid()
+        for name in ("stream", "year", "disabled"):
+            field = form[name]
+            for attrs in ({"class": "govuk-select"}, {"class": "govuk-select", "aria-describedby": "h e"}):
+                assert _select(field, attrs) == field.as_widget(attrs=attrs), (data, name, attrs)
+        grouped = form["grouped"]
+        assert _select(grouped, {}) == grouped.as_widget(attrs={})  # optgroups: Django draws them
+    html = render("{% govuk_field form.stream %}", form=SelectForm(data={"stream": "b"}))
+    assert '<option value="b" selected>&lt;Stream&gt; &quot;B&quot;</option>' in html

@@ -142,3 +142,28 @@ def test_dashboard_and_list_queries_do_not_grow_with_programmes(
         assert client.get(reverse("home")).status_code == 200
     with django_assert_max_num_queries(12):  # the filters' five choice lists among them
         assert client.get(reverse("programme-list")).status_code == 200
+
+
+def test_list_and_export_show_the_primary_priority_only(client, commissioner):
+    import csv
+    import io
+
+    plan = PlanFactory(is_current=True)
+    primary, secondary = (
+        PriorityFactory(plan=plan, name="Violent crime"),
+        PriorityFactory(plan=plan, name="Youth"),
+    )
+    programme = ProgrammeFactory(primary_priority=primary, title="Mediation service")
+    programme.programme_priorities.create(priority=secondary, is_primary=False)
+    ProgrammeFactory(title="Unclassified work").programme_priorities.all().delete()  # none at all
+    client.force_login(commissioner)
+
+    page = client.get(reverse("programme-list")).content.decode()
+    assert '<td class="govuk-table__cell">Violent crime</td>' in page
+    assert '<td class="govuk-table__cell">Youth</td>' not in page
+    assert '<td class="govuk-table__cell"></td>' in page  # no primary priority: an empty cell
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("programmes-export", args=["csv"])).content.decode()))
+    )
+    assert {r["Title"]: r["Primary priority"] for r in rows} == {"Mediation service": "Violent crime",
+                                                                "Unclassified work": ""}  # fmt: skip
