@@ -241,9 +241,8 @@ def _select(field: BoundField, attrs: dict) -> SafeString:
         value = "" if value is None else value
         selected = not has_selected and str(value) in selected_values
         has_selected |= selected
-        options.append(
-            format_html('\n  <option value="{}"{}>{}</option>\n', value, " selected" if selected else "", label)
-        )
+        chosen = " selected" if selected else ""
+        options.append(format_html('\n  <option value="{}"{}>{}</option>\n', value, chosen, label))
     return format_html(
         '<select name="{}"{}>{}\n</select>',
         field.html_name,
