@@ -60,11 +60,12 @@ class Pen:
     def text(self, x: float, y: float, text: str, *, font: str = REGULAR, size: float = 8.0, align="left"):
         if not text:
             return
-        if align == "right":
-            x -= self.width(text, font, size)
-        elif align == "centre":
-            x -= self.width(text, font, size) / 2
         key = (font, size, text)
+        if align != "left":
+            width = self._widths.get(key)
+            if width is None:
+                width = self._widths[key] = pdfmetrics.stringWidth(text, font, size)
+            x -= width if align == "right" else width / 2
         ops = self._ops.get(key)
         if ops is None:
             ops = self._ops[key] = self._encode(text, font, size)
@@ -84,7 +85,10 @@ class Pen:
         return text[:low].rstrip() + ELLIPSIS
 
     def fill(self, colour):
-        self.canv.setFillColor(colour)
+        """Set the fill colour unless it is already set (the canvas keeps the colour in its saved
+        and restored graphics state, as the PDF does)."""
+        if self.canv._fillColorObj is not colour:
+            self.canv.setFillColor(colour)
 
     def _encode(self, text: str, font_name: str, size: float) -> str:
         canv = self.canv
@@ -142,25 +146,22 @@ class Grid(Flowable):
         if _laid_out is not None:  # the part of a table already laid out, after a split
             self._cells, self._heights = _laid_out
             return
-        self._cells = [
-            [
-                value
-                if isinstance(value, Bar)
-                else self._lines(value, i, BOLD if r in bold_rows else REGULAR, size)
-                for i, value in enumerate(row)
-            ]
-            for r, row in enumerate(rows)
-        ]
-        self._heights = [
-            self._height(max((len(c) for c in cells if not isinstance(c, Bar)), default=1))
-            for cells in self._cells
-        ]
-
-    def _lines(self, text, column: int, font: str, size: float) -> list[str]:
-        text = "" if text is None else str(text)
-        if self.align[column] != "l" or not text:
-            return [text]
-        return wrap_text(text, self.widths[column] - 6, font, size)
+        # Each cell as its lines (a Bar as it is); left-aligned text wraps to its column.
+        wrap_widths = [round(w - 6, 2) if a == "l" else None for w, a in zip(widths, align, strict=True)]
+        self._cells, self._heights = [], []
+        for r, row in enumerate(rows):
+            font = BOLD if r in bold_rows else REGULAR
+            cells, lines = [], 1
+            for value, wrap_width in zip(row, wrap_widths, strict=True):
+                if isinstance(value, Bar):
+                    cells.append(value)
+                    continue
+                text = "" if value is None else str(value)
+                cell = _wrapped(text, wrap_width, font, size) if wrap_width is not None and text else (text,)
+                cells.append(cell)
+                lines = max(lines, len(cell))
+            self._cells.append(cells)
+            self._heights.append(self._height(lines))
 
     def _height(self, lines: int) -> float:
         return max(self.row_height, self.row_height + (lines - 1) * self.line_height)
@@ -241,7 +242,13 @@ class Grid(Flowable):
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
         canv.line(0, top, self.width, top)
-        current = None
+        # Where each column's text is anchored, and how: the inner loop is some 100,000 cells.
+        anchors = [
+            (left + width - pad, "right") if a == "r" else (left + width / 2, "centre") if a == "c"
+            else (left + pad, "left")
+            for left, width, a in zip(lefts, self.widths, self.align, strict=True)
+        ]  # fmt: skip
+        text, line_height = pen.text, self.line_height
         for r, cells in enumerate(self._cells):
             row_top, height = tops[r], self._heights[r]
             font = BOLD if r in self.bold_rows else REGULAR
@@ -249,19 +256,19 @@ class Grid(Flowable):
                 canv.setStrokeColor(INK)
                 canv.setLineWidth(0.6)
                 canv.line(0, row_top, self.width, row_top)
-            colour = self.tone.get(r, INK)
+            pen.fill(self.tone.get(r, INK))  # (a bar sets its own colours, so set it per row)
             baseline = row_top - self.row_height + (self.row_height - size * 0.72) / 2
             for i, value in enumerate(cells):
                 if isinstance(value, Bar):
                     bar_top = row_top - (height - self.row_height) / 2
                     self._bar(value, lefts[i] + pad, bar_top - self.row_height + 3, self.widths[i] - 2 * pad,
                               self.row_height - 6)  # fmt: skip
-                    current = None
+                    pen.fill(self.tone.get(r, INK))
                     continue
-                if current is not colour:
-                    pen.fill(colour)
-                    current = colour
-                self._lines_at(pen, value, lefts[i], baseline, i, font, pad)
+                x, align = anchors[i]
+                for n, line in enumerate(value):
+                    if line:
+                        text(x, baseline - n * line_height, line, font=font, size=size, align=align)
 
     def _lines_at(self, pen, lines, left, y, column, font, pad, size=None):
         for n, text in enumerate(lines):
@@ -331,14 +338,17 @@ class KeyValues(Flowable):
 
     def draw(self):
         pen = Pen.of(self.canv)
-        for column, row, label, lines in self._cells:
-            x = self.columns[column]
-            y = self.height - (row + 1) * self.line + 3
-            pen.fill(MUTED)
-            pen.text(x, y, label, font=REGULAR, size=self.size - 0.5)
-            pen.fill(INK)
+        pen.fill(MUTED)  # the labels, then the values: one colour change, not two a pair
+        for column, row, label, _ in self._cells:
+            pen.text(self.columns[column], self._y(row), label, font=REGULAR, size=self.size - 0.5)
+        pen.fill(INK)
+        for column, row, _, lines in self._cells:
+            x, y = self.columns[column] + self.label_width, self._y(row)
             for i, line in enumerate(lines):
-                pen.text(x + self.label_width, y - i * self.line, line, font=BOLD, size=self.size)
+                pen.text(x, y - i * self.line, line, font=BOLD, size=self.size)
+
+    def _y(self, row: int) -> float:
+        return self.height - (row + 1) * self.line + 3
 
 
 class Tiles(Flowable):
@@ -558,7 +568,7 @@ class ContentsPage(Flowable):
 
 class ReviewCanvas(Canvas):
     """A canvas that, on save, fills in the forms drawn earlier: the contents pages' page
-    numbers and the total page count in every footer."""
+    numbers, the total page count in every footer and any form drawn with draw_form."""
 
     PAGE_COUNT_FORM = "YardstickPageCount"
 
@@ -567,12 +577,22 @@ class ReviewCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
         super().__init__(*args, **kwargs)
 
+    def draw_form(self, name: str, draw) -> None:
+        """Draw what draw(canvas) draws as a form XObject, here: its content is written once, when
+        the document is saved, and every page that shows it refers to it (the DRAFT mark)."""
+        self.__dict__.setdefault("_yardstick_forms", {}).setdefault(name, draw)
+        self.doForm(name)
+
     def save(self):
         if len(self._code):
             self.showPage()
         total = self.getPageNumber() - 1
         pages = getattr(self, "_yardstick_pages", {})
         pen = Pen.of(self)
+        for name, draw in getattr(self, "_yardstick_forms", {}).items():
+            self.beginForm(name)
+            draw(self)
+            self.endForm()
         for name, width, numbers in getattr(self, "_yardstick_contents", []):
             self.beginForm(name)
             pen.fill(INK)
@@ -584,6 +604,51 @@ class ReviewCanvas(Canvas):
         pen.text(0, 0, str(total), size=7.5)
         self.endForm()
         super().save()
+
+
+class Block(Flowable):
+    """Flowables kept together on one page, laid out and drawn as one: platypus's KeepTogether
+    does the same, but copies the frame and wraps its content again for every block (some 10 ms
+    each; a review has one block per programme). A block that does not fit in what is left of
+    the page moves to the next; one taller than a whole page is split into its parts there."""
+
+    def __init__(self, content: list[Flowable]):
+        super().__init__()
+        self.content = content
+        self._wrapped_for = None
+
+    def wrap(self, avail_width, avail_height):
+        if self._wrapped_for != avail_width:
+            self._layout(avail_width)
+        return self.width, self.height
+
+    def _layout(self, avail_width):
+        """Each part's offset from the top, spacing merged as platypus merges it in a frame."""
+        self._placed, top, width, after = [], 0.0, 0.0, None
+        for f in self.content:
+            w, h = f.wrapOn(getattr(self, "canv", None), avail_width, 0xFFFFFFF)
+            if after is not None:
+                top += max(f.getSpaceBefore(), after)
+            top += h
+            self._placed.append((f, top))
+            width, after = max(width, w), f.getSpaceAfter()
+        self.width, self.height, self._wrapped_for = width, top, avail_width
+
+    def getSpaceBefore(self):
+        return self.content[0].getSpaceBefore() if self.content else 0
+
+    def getSpaceAfter(self):
+        return self.content[-1].getSpaceAfter() if self.content else 0
+
+    def split(self, avail_width, avail_height):
+        frame = getattr(self, "_frame", None)
+        if frame is not None and frame._atTop:
+            return list(self.content)  # taller than a page: its parts flow on from here
+        return []  # the next page, where it is at the top
+
+    def draw(self):
+        for f, bottom in self._placed:
+            f.drawOn(self.canv, 0, self.height - bottom)
 
 
 class SideBySide(Flowable):
