@@ -186,8 +186,13 @@ class Claim(models.Model):
         REJECTED = "rejected", "Rejected"
         PAID = "paid", "Paid"
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
-    programme = models.ForeignKey("grants.Programme", on_delete=models.PROTECT, related_name="claims")
+    # No index of their own: the (participant, measure) and (programme, status) indexes lead with them.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="claims", db_index=False
+    )
+    programme = models.ForeignKey(
+        "grants.Programme", on_delete=models.PROTECT, related_name="claims", db_index=False
+    )
     payable_outcome = models.ForeignKey(PayableOutcome, on_delete=models.PROTECT, related_name="claims")
     measure = models.ForeignKey("outcomes.OutcomeMeasure", on_delete=models.PROTECT, related_name="+")
     achieved_on = models.DateField()
@@ -210,7 +215,11 @@ class Claim(models.Model):
         blank=True,
         help_text="The payment that paid it (for its quarter of achievement).",
     )
-    history = HistoricalRecords()
+    # History is read by claim (id), user and date (the audit log) and by participant (retention);
+    # indexes on its other references would only slow every bulk of claims.
+    history = HistoricalRecords(
+        no_db_index=["programme", "payable_outcome", "measure", "submitted_by", "reviewed_by", "payment"]
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -106,7 +106,7 @@ class _Ledger:
     admitted in this batch are added as they pass, so later items see them."""
 
     def __init__(self, user) -> None:
-        self.user = user
+        self.user, self.user_id = user, user.pk
         self.today = today()
         self.now = timezone.now()  # one submission time for the batch
         self.programmes: dict[int, Programme] = {}
@@ -158,13 +158,14 @@ class _Ledger:
         if programme is None:
             raise NotFound(PROGRAMME_NOT_VISIBLE, field="programme")
         self._require_submit(programme)
-        outcome = self.outcomes.get((programme.pk, item.measure_id))
+        programme_id = item.programme_id  # the programme's id, read once (.pk is a property)
+        outcome = self.outcomes.get((programme_id, item.measure_id))
         if outcome is None:
             raise ValidationFailed(
                 {"measure": ["This programme does not pay per participant for this outcome."]}
             )
         participant = self.participants.get(item.participant)
-        start = self.starts.get((participant, programme.pk))  # None if not found, or not enrolled
+        start = self.starts.get((participant, programme_id))  # None if not found, or not enrolled
         if start is None:
             raise ValidationFailed(
                 {"participant": ["No participant with this reference is enrolled on this programme."]}
@@ -173,13 +174,13 @@ class _Ledger:
         self._check_dates(item, outcome, start, programme)
         self._check_limits(item, outcome, participant, programme)
         self.live[participant].append(
-            (programme.pk, item.measure_id, item.achieved_on, outcome.tariff, outcome.exclusivity_group)
+            (programme_id, item.measure_id, item.achieved_on, outcome.tariff, outcome.exclusivity_group)
         )
         return _ROW(
             {
                 "participant_id": participant,
-                "programme_id": programme.pk,
-                "payable_outcome_id": outcome.pk,
+                "programme_id": programme_id,
+                "payable_outcome_id": outcome.id,
                 "measure_id": item.measure_id,
                 "achieved_on": item.achieved_on,
                 "evidence_type": item.evidence_type,
@@ -187,7 +188,7 @@ class _Ledger:
                 "price": outcome.tariff,
                 "status": Claim.Status.SUBMITTED.value,
                 "reason": "",
-                "submitted_by_id": self.user.pk,
+                "submitted_by_id": self.user_id,
                 "submitted_at": self.now,
                 "reviewed_by_id": None,
                 "reviewed_at": None,
@@ -265,9 +266,9 @@ class _Ledger:
             )
 
     def _check_limits(self, item: ClaimInput, outcome: PayableOutcome, participant: int, programme) -> None:
-        live = self.live[participant]
+        live, programme_id = self.live[participant], programme.pk
         same = [c for c in live if c[1] == item.measure_id]
-        if any(c[0] != programme.pk for c in same):
+        if any(c[0] != programme_id for c in same):
             raise Conflict(ALREADY_CLAIMED_ELSEWHERE, field="participant")
         if any(c[2] == item.achieved_on for c in same):
             raise Conflict("This outcome has already been claimed for this participant on this date.")
@@ -279,13 +280,13 @@ class _Ledger:
             )
             raise Conflict(f"This outcome is paid {times} per participant, and has been claimed.")
         group = outcome.exclusivity_group
-        if group and any(c[0] == programme.pk and c[4] == group and c[1] != item.measure_id for c in live):
+        if group and any(c[0] == programme_id and c[4] == group and c[1] != item.measure_id for c in live):
             raise Conflict(
                 f"This participant already has a claim in the \u201c{group}\u201d group; only one is paid."
             )
-        cap = self.caps.get(programme.pk)
+        cap = self.caps.get(programme_id)
         if cap is not None:
-            claimed = sum((c[3] for c in live if c[0] == programme.pk), Decimal("0"))
+            claimed = sum((c[3] for c in live if c[0] == programme_id), Decimal("0"))
             if claimed + outcome.tariff > cap:
                 raise Conflict(
                     f"This claim would take the participant past the programme's cap of £{cap:,.2f} "
