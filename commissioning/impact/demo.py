@@ -10,8 +10,9 @@ be pseudonymised, and the impact demo is skipped with a message.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
@@ -22,6 +23,7 @@ from claims.services.participants import EnrolmentInput, participant_enrol
 from commissioning.impact import services, synthetic
 from commissioning.impact.models import CohortUpload, ComparisonPool, ImpactReport
 from commissioning.impact.rows import PersonRow
+from core import clock
 from core.errors import Conflict
 from grants.models import Programme
 from outcomes.models import OutcomeMeasure
@@ -76,10 +78,11 @@ def _demo(programme, measure, outcome, size, effect, pool_size, seeds, prefixes,
             description="Synthetic: generated people, not real data, for the demonstration.",
             synthetic=True,
         )
+        ComparisonPool.objects.filter(pk=pool.pk).update(created_at=_demo_moment(days_before=21))
         created["impact comparison pools"] += 1
 
     if not CohortUpload.objects.filter(programme=programme, outcome_kind=outcome).exists():
-        services.cohort_upload(
+        cohort = services.cohort_upload(
             user=admin,
             programme_id=programme.pk,
             outcome_kind=outcome,
@@ -87,6 +90,7 @@ def _demo(programme, measure, outcome, size, effect, pool_size, seeds, prefixes,
             source_name="synthetic demo cohort",
             synthetic=True,
         )
+        CohortUpload.objects.filter(pk=cohort.pk).update(created_at=_demo_moment(days_before=14))
         created["impact cohorts"] += 1
 
     if not ImpactReport.objects.filter(programme=programme, measure=measure).exists():
@@ -94,10 +98,21 @@ def _demo(programme, measure, outcome, size, effect, pool_size, seeds, prefixes,
             user=commissioner, programme_id=programme.pk, measure_id=measure.pk, pool_id=pool.pk
         )
         services.report_publish(user=commissioner, report=report)
+        ImpactReport.objects.filter(pk=report.pk).update(
+            created_at=_demo_moment(days_before=10), published_at=_demo_moment(days_before=7)
+        )
         created["impact reports"] += 1
         log(
             f"Impact report {report.pk} for {programme.reference}: {report.matched} matched (synthetic data)."
         )
+
+
+def _demo_moment(*, days_before: int) -> datetime:
+    """A time in the demo's own weeks (before its pinned today), so uploads and reports are not
+    dated years after the partnership's today."""
+    return datetime.combine(
+        clock.today() - timedelta(days=days_before), time(10, 0), ZoneInfo("Europe/London")
+    )
 
 
 def _ni(prefix: str, number: int) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from commissioning.impact import demo as impact_demo
-from commissioning.impact.models import ComparisonPool, ImpactReport
+from commissioning.impact.models import CohortUpload, ComparisonPool, ImpactReport
 from commissioning.impact.selectors import measured_impacts, report_view
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,9 @@ def test_the_demo_makes_two_labelled_synthetic_reports_once(demo, settings):
     assert employment.effect_low < 0 < employment.effect_high  # the interval spans zero
     assert report_view(reoffending).headline.endswith("percentage points.")
     assert "no difference can be shown" in report_view(employment).headline
+    dated = [*ComparisonPool.objects.all(), *CohortUpload.objects.all(), reoffending, employment]
+    assert all(row.created_at.date() < date(2010, 10, 20) for row in dated)  # in the demo's weeks
+    assert reoffending.created_at < reoffending.published_at < reoffending.created_at.replace(month=11)
     impacts = measured_impacts([reoffending.programme_id, employment.programme_id])
     assert {key[0] for key in impacts} == {reoffending.programme_id, employment.programme_id}
 
