@@ -66,7 +66,8 @@ OTHER_CHECKS: tuple[str, ...] = (
     ),
     (
         f"No page scrolls sideways at {REFLOW_WIDTH} CSS pixels wide; wide tables scroll inside their"
-        " own labelled region, which can be reached with the keyboard."
+        " own labelled region, which can be reached with the keyboard; at that width nothing covers a"
+        " page's main heading."
     ),
     "The keyboard focus is visible on every element reached with the Tab key on the main pages.",
     "Every chart is labelled and linked to a table holding its figures.",

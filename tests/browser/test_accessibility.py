@@ -36,6 +36,21 @@ async (tags) => {
 
 SCROLL_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 
+# The page's main heading, scrolled into view, is what is drawn at its first word: no overlay (a
+# fixed panel, a menu left open) covers the page at a narrow width.
+HEADING_COVERED = """
+() => {
+  const heading = document.querySelector("main h1");
+  if (!heading) return [];
+  heading.scrollIntoView({block: "center"});
+  const box = heading.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + Math.min(box.width, 40) / 2, box.top + box.height / 2);
+  if (hit && (hit === heading || heading.contains(hit))) return [];
+  const by = hit ? hit.tagName.toLowerCase() + (hit.className ? "." + String(hit.className).split(" ")[0] : "") : "nothing";
+  return ["the main heading is covered at " + window.innerWidth + "px by " + by];
+}
+"""
+
 # Every error message and hint is referenced by the control's (or fieldset's) aria-describedby;
 # every error-summary link points at an element that exists.
 LINKED_ERRORS = """
@@ -107,6 +122,7 @@ def check_page(page, where: str) -> list[str]:
     width = page.evaluate(SCROLL_WIDTH)
     if width > REFLOW_WIDTH and not any(where.endswith(f" {path}") for path in REFLOW_KNOWN):
         problems.append(f"{where}: scrolls sideways at {REFLOW_WIDTH}px (content {width}px wide)")
+    problems += [f"{where}: {p}" for p in page.evaluate(HEADING_COVERED)]
     problems += [f"{where}: {p}" for p in page.evaluate(LINKED_ERRORS)]
     problems += [f"{where}: {p}" for p in page.evaluate(CHARTS_HAVE_TABLES)]
     return problems
@@ -226,6 +242,35 @@ def test_forms_shown_with_errors_pass_axe_and_link_their_errors(demo_committed, 
         if not page.locator(".govuk-error-summary").count():
             problems.append(f"{where}: no error summary shown")
         problems += check_page(page, where)
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+RESULTS_SHOWN = """
+() => {
+  const first = document.querySelector(".moj-filter-layout__content h2, .moj-filter-layout__content p");
+  first.scrollIntoView({block: "center"});
+  const box = first.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + 5, box.top + box.height / 2);
+  return hit !== null && first.contains(hit);
+}
+"""
+
+
+def test_filter_panels_leave_the_results_visible_on_a_phone(demo_committed, browser, live_server):
+    """MOJ's filter layout turns the filter into a full-height overlay on small screens; it covered
+    the programme list at 390px. Checked here on the pages with a filter, as in every sweep."""
+    page = open_page(browser, live_server, "commissioner")
+    try:
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
+        problems = []
+        for path in [reverse("programme-list"), reverse("audit-log")]:
+            page.goto(live_server.url + path)
+            problems += [f"{path}: {p}" for p in page.evaluate(HEADING_COVERED)]
+            shown = page.evaluate(RESULTS_SHOWN)
+            if not shown:
+                problems.append(f"{path}: the results are covered at {REFLOW_WIDTH}px")
+    finally:
         page.context.close()
     assert not problems, "\n".join(problems)
 
