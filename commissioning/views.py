@@ -68,6 +68,18 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+_PRICE_BASIS_FIELDS = {"price_year": "#round-price-year", "deflator_series": "#round-deflator-series"}
+
+
+def _price_basis_error_items(form_errors: dict) -> list[dict]:
+    """The error summary's items: each field's errors linked to it, any others unlinked."""
+    return [
+        {"message": message, "href": _PRICE_BASIS_FIELDS.get(field, "")}
+        for field, messages in form_errors.items()
+        for message in messages
+    ]
+
+
 @login_required
 @refusals_as_pages
 def round_price_basis(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,6 +114,7 @@ def round_price_basis(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": review_round,
             "form_errors": form_errors,
+            "error_items": _price_basis_error_items(form_errors),
             "data": data,
             "deflator_series": selectors.deflator_series_choices(),
         },
