@@ -10,9 +10,9 @@ the acting user, now, no change reason). Elsewhere (SQLite, or a history model w
 fields) it is bulk_create_with_history. A constraint the rows break raises IntegrityError, as
 bulk_create would.
 
-Two ways in: `copy_create_with_history` takes unsaved model instances; `copy_insert_with_history`
-takes plain rows (values by attname, as the database takes them) and returns the new ids, for a
-caller that has ten thousand rows and no need to build ten thousand instances first.
+`copy_insert_with_history` takes plain rows (values by attname, as the database takes them) and
+returns the new ids, for a caller that has ten thousand rows and no need to build ten thousand
+instances first.
 """
 
 from __future__ import annotations
@@ -24,34 +24,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 _HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
-# Fields whose Python values psycopg adapts as they are; others go through get_db_prep_save.
-_NATIVE = {
-    "AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-    "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey", "CharField", "TextField",
-    "SlugField", "DateField", "DateTimeField", "DecimalField", "BooleanField",
-}  # fmt: skip
-
-
-def copy_create_with_history(objs: Sequence[models.Model], model: type[models.Model], *, user) -> list:
-    """Create `objs` (unsaved, without ids) and a "+" history record for each; sets their pks."""
-    using = router.db_for_write(model)
-    connection = connections[using]
-    if not objs or not _copies(model, connection):
-        return bulk_create_with_history(list(objs), model, default_user=user, batch_size=2000)
-    own = _own_fields(model)
-    prepare = [(f.attname, f.get_internal_type() in _NATIVE, f) for f in own]
-    rows = [
-        [
-            getattr(obj, name) if native else field.get_db_prep_save(getattr(obj, name), connection)
-            for name, native, field in prepare
-        ]
-        for obj in objs
-    ]
-    ids = _copy(model, connection, [f.column for f in own], rows, user)
-    for obj, new_id in zip(objs, ids, strict=True):
-        obj.pk = new_id
-        obj._state.adding, obj._state.db = False, using
-    return list(objs)
 
 
 def copy_insert_with_history(

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.db.bulk import copy_create_with_history, copy_insert_with_history
+from core.db.bulk import copy_insert_with_history
 from core.db.lookups import AnyOf
 from grants.models import OutcomeReturn
 from tests.factories import ProgrammeTargetFactory, UserFactory
@@ -53,15 +53,6 @@ def test_rows_and_the_same_history_as_simple_history_in_order():
     assert OutcomeReturn.history.filter(id__in=ids).count() == 2
 
 
-def test_instances_get_their_ids_and_history():
-    user = UserFactory()
-    target = ProgrammeTargetFactory()
-    objs = [OutcomeReturn(**dict(zip(FIELDS, _row(target, q, user), strict=True))) for q in (1, 2)]
-    copy_create_with_history(objs, OutcomeReturn, user=user)
-    assert all(o.pk and not o._state.adding for o in objs)
-    assert _history(objs[0].pk)["history_user_id"] == user.pk
-
-
 def test_every_field_is_needed():
     with pytest.raises(ValueError, match="notes"):
         copy_insert_with_history(OutcomeReturn, [f for f in FIELDS if f != "notes"], [], user=None)
@@ -71,14 +62,18 @@ def test_a_duplicate_raises_integrity_error_and_writes_nothing():
     user = UserFactory()
     target = ProgrammeTargetFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        copy_insert_with_history(OutcomeReturn, FIELDS, [_row(target, 1, user), _row(target, 1, user)], user=user)
+        copy_insert_with_history(
+            OutcomeReturn, FIELDS, [_row(target, 1, user), _row(target, 1, user)], user=user
+        )
     assert not OutcomeReturn.objects.exists() and not OutcomeReturn.history.exists()
 
 
 def test_any_of_matches_as_in_does_with_one_parameter_on_postgresql():
     user = UserFactory()
     target = ProgrammeTargetFactory()
-    ids = copy_insert_with_history(OutcomeReturn, FIELDS, [_row(target, q, user) for q in (1, 2, 3)], user=user)
+    ids = copy_insert_with_history(
+        OutcomeReturn, FIELDS, [_row(target, q, user) for q in (1, 2, 3)], user=user
+    )
     with CaptureQueriesContext(connection) as queries:
         found = set(OutcomeReturn.objects.filter(AnyOf(F("id"), ids[:2])).values_list("pk", flat=True))
         by_programme = OutcomeReturn.objects.filter(AnyOf(F("programme_id"), [target.programme_id])).count()
