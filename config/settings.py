@@ -102,7 +102,16 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 
 # Lockout and throttle counters live here, so production needs one cache for every process:
 # CACHE_URL=redis://... or dbcache://yardstick_cache (config.checks refuses LocMemCache then).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://yardstick")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://yardstick"),
+    # Figures computed from the data (core.computed): one per process is right here, as each value
+    # is keyed by the data version kept in the database.
+    "computed": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "yardstick-computed",
+        "OPTIONS": {"MAX_ENTRIES": env.int("COMPUTED_CACHE_ENTRIES", default=2000)},
+    },
+}
 
 # E-mail (return reminders): EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587,
 # smtp+ssl://...:465 or consolemail:// (the default: e-mails are printed, not sent);

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Role, roles_of
 from core import clock
@@ -65,42 +66,53 @@ def home(request: HttpRequest) -> HttpResponse:
     priority, a finance officer's payments, budgets and funding reviews."""
     user, today = request.user, clock.today()
     user_roles = roles_of(user)
-    plan = current_plan()
+    # Lazy: the page is drawn in a fragment cached until the data changes (core.computed), so a
+    # home page opened again reads and draws none of this.
+    plan = SimpleLazyObject(current_plan)
     context: dict = {
         "plan": plan,
         "today": today,
         "window": settings.YARDSTICK["RETURN_WINDOW_DAYS"],
     }
-    if Role.PROVIDER in user_roles:
-        context["provider_tasks"] = home_selectors.provider_home(user, today=today)
+    sections = context["sections"] = {}
     if user_roles & {Role.COMMISSIONER, Role.ADMIN}:
-        rows, count, total = home_selectors.portfolio_by_primary_priority(user, plan=plan)
-        indicators = selectors.indicator_rows()
-        context["commissioner"] = {
-            "verification": home_selectors.verification_summary(user),
-            "rounds": home_selectors.open_round_tasks(user),
-            "off_target": home_selectors.off_target_programmes(user),
-            "red_indicators": home_selectors.red_indicators(indicators),
-            "priorities": rows,
-            "programme_count": count,
-            "total_award": total,
-            "indicators_by_priority": _indicators_by_priority(indicators),
-        }
+        sections["commissioner"] = SimpleLazyObject(lambda: _commissioner_tasks(user, current_plan()))
     if user_roles & {Role.FINANCE, Role.ADMIN}:
-        payments = home_selectors.payments_due(user, today=today)
-        budgets = home_selectors.budget_alerts(today=today)
-        context["finance"] = {
-            "overdue": [p for p in payments if p.overdue_since],
-            "due": [p for p in payments if not p.overdue_since],
-            "payments": payments,
-            "over": [b for b in budgets if b.over],
-            "near": [b for b in budgets if not b.over],
-            "budgets": budgets,
-            "reviews": home_selectors.reviews_to_sign_off(),
-            "terms_days": home_selectors.PAYMENT_TERMS_DAYS,
-            "near_percent": home_selectors.NEAR_COMMITMENT * 100,
-        }
+        sections["finance"] = SimpleLazyObject(lambda: _finance_tasks(user, today))
+    if Role.PROVIDER in user_roles:
+        sections["provider"] = SimpleLazyObject(lambda: home_selectors.provider_home(user, today=today))
     return render(request, "dashboard/home.html", context)
+
+
+def _commissioner_tasks(user, plan) -> dict:
+    rows, count, total = home_selectors.portfolio_by_primary_priority(user, plan=plan)
+    indicators = selectors.indicator_rows()
+    return {
+        "verification": home_selectors.verification_summary(user),
+        "rounds": home_selectors.open_round_tasks(user),
+        "off_target": home_selectors.off_target_programmes(user),
+        "red_indicators": home_selectors.red_indicators(indicators),
+        "priorities": rows,
+        "programme_count": count,
+        "total_award": total,
+        "indicators_by_priority": _indicators_by_priority(indicators),
+    }
+
+
+def _finance_tasks(user, today) -> dict:
+    payments = home_selectors.payments_due(user, today=today)
+    budgets = home_selectors.budget_alerts(today=today)
+    return {
+        "overdue": [p for p in payments if p.overdue_since],
+        "due": [p for p in payments if not p.overdue_since],
+        "payments": payments,
+        "over": [b for b in budgets if b.over],
+        "near": [b for b in budgets if not b.over],
+        "budgets": budgets,
+        "reviews": home_selectors.reviews_to_sign_off(),
+        "terms_days": home_selectors.PAYMENT_TERMS_DAYS,
+        "near_percent": home_selectors.NEAR_COMMITMENT * 100,
+    }
 
 
 def _indicators_by_priority(rows: list[dict]) -> dict[int, list[dict]]:

@@ -23,6 +23,8 @@ from django.db import connections, models, router
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.db import data_version
+
 _HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 
 
@@ -75,6 +77,7 @@ def _copy(model: type[models.Model], connection, columns: list[str], rows: Seque
         with connection.wrap_database_errors, cursor.cursor.copy(stream) as copy:
             for new_id, row in zip(ids, rows, strict=True):
                 copy.write_row((new_id, *row))
+        data_version.written(connection)  # COPY does not pass the connection's execute wrappers
         # Table and column names from the model's meta, quoted; the values are parameters.
         history = (
             f"INSERT INTO {history_table} ({names}, history_date, history_change_reason, history_type,"  # noqa: S608

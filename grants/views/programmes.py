@@ -1,11 +1,14 @@
 """Web pages for programmes: the list (filters, sort, pages; its spreadsheet export) and a
 programme's page."""
 
+from functools import cache
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from core import clock
 from core.files import spreadsheets
@@ -27,17 +30,19 @@ def filtered_programmes(request: HttpRequest) -> tuple[QuerySet, ProgrammeListFi
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes, filters = filtered_programmes(request)
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    sort = request.GET.get("sort", "")
+    # Lazy: the template draws the filters and the list in a fragment cached until the data
+    # changes (core.computed), so a list opened again builds none of them.
+    listing = cache(lambda: filtered_programmes(request))
+    filters = SimpleLazyObject(lambda: listing()[1])
+    page = SimpleLazyObject(lambda: Paginator(listing()[0], PAGE_SIZE).get_page(request.GET.get("page")))
     return render(
         request,
         "grants/programme_list.html",
         {
             "page": page,
             "filters": filters,
-            "filtered": filters.is_bound and filters.active,
-            "columns": _sortable_columns(request, sort),
+            "filtered": SimpleLazyObject(lambda: filters.is_bound and filters.active),
+            "columns": SimpleLazyObject(lambda: _sortable_columns(request, request.GET.get("sort", ""))),
             "may_create": has_permission(Action.PROGRAMME_CHANGE, request.user).allowed,
         },
     )
