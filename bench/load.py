@@ -2,7 +2,7 @@
 4 workers on PostgreSQL, DEBUG off, static files by whitenoise, the database cache shared by the
 workers, behind a (simulated) TLS-terminating proxy.
 
-    .venv/bin/python bench/load.py [--seconds 15] [--threads 16] [--workers 4]
+    .venv/bin/python bench/load.py [--seconds 15] [--threads 16] [--workers 4] [--only floor-page,mixed]
 
 Scenarios, one after another, each for --seconds with --threads concurrent clients:
   returns-list   GET  /api/returns/           a commissioner's token, 50 returns a page
@@ -41,6 +41,7 @@ MEASURES = 100  # bench measures per bench programme: 8 quarters each, so 800 re
 SERVE_ARGS = ("--timeout", "60", "--max-requests", "2000", "--max-requests-jitter", "200")
 PAGES = ("home-commissioner", "home-finance", "home-provider", "programme-list")
 FLOOR = "floor-page"
+SCENARIOS = ("returns-list", "returns-post", "floor-page", *PAGES, "mixed")
 GOAL = 0.5  # each page's throughput at least this share of the floor page's
 
 SETUP = r"""
@@ -206,9 +207,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="duration of each scenario")
     parser.add_argument("--threads", type=int, default=16, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenarios to run (default: all), e.g. floor-page,mixed"
+    )
     args = parser.parse_args()
     if not 1 <= args.seconds <= 300:
         raise SystemExit("--seconds must be between 1 and 300")
+    unknown = set(filter(None, args.only.split(","))) - {*SCENARIOS}
+    if unknown:
+        raise SystemExit(
+            f"--only: no scenario {', '.join(sorted(unknown))}; there are {', '.join(SCENARIOS)}"
+        )
 
     print(f"Preparing a fresh PostgreSQL database ({DATABASE}) with the demo data...", flush=True)
     url = fresh_database(DATABASE)
@@ -235,6 +244,8 @@ def main() -> None:
     with gunicorn(url, workers=args.workers, args=SERVE_ARGS, **server_env) as base:
         scenarios = make_scenarios(setup, slots)
         run(base, scenarios["mixed"], 2, 6)  # warm-up: imports, connections, caches
+        if args.only:
+            scenarios = {name: makers for name, makers in scenarios.items() if name in args.only.split(",")}
         for name, makers in scenarios.items():
             tallies, elapsed = run(base, makers, args.seconds, args.threads)
             if len(tallies) > 1:  # the mixed run: the whole, then each kind within it
@@ -262,7 +273,7 @@ def main() -> None:
     under = []
     if rates.get(FLOOR):
         print(f"\npages against the floor page ({rates[FLOOR]:.1f} req/s), goal >= {GOAL:.0%}:")
-        for name in PAGES:
+        for name in (page for page in PAGES if page in rates):
             share = rates[name] / rates[FLOOR]
             print(
                 f"  {name:<18} {rates[name]:>8.1f} req/s  {share:>6.0%}{'' if share >= GOAL else '  UNDER GOAL'}"

@@ -3,6 +3,7 @@ indicator tracking (every indicator with its latest RAG status; one indicator's 
 chart and contributing programmes) and the ward map."""
 
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -68,7 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user_roles = roles_of(user)
     # Lazy: the page is drawn in a fragment cached until the data changes (core.computed), so a
     # home page opened again reads and draws none of this.
-    plan = SimpleLazyObject(current_plan)
+    plan_once = cache(current_plan)
+    plan = SimpleLazyObject(plan_once)
     context: dict = {
         "plan": plan,
         "today": today,
@@ -76,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     sections = context["sections"] = {}
     if user_roles & {Role.COMMISSIONER, Role.ADMIN}:
-        sections["commissioner"] = SimpleLazyObject(lambda: _commissioner_tasks(user, current_plan()))
+        sections["commissioner"] = SimpleLazyObject(lambda: _commissioner_tasks(user, plan_once()))
     if user_roles & {Role.FINANCE, Role.ADMIN}:
         sections["finance"] = SimpleLazyObject(lambda: _finance_tasks(user, today))
     if Role.PROVIDER in user_roles:

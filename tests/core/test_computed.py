@@ -12,7 +12,13 @@ from core.db import data_version
 from grants.models import OutcomeReturn, Programme
 from grants.services.returns import return_verify
 from tests.conftest import login
-from tests.factories import OrganisationFactory, OutcomeReturnFactory, ProgrammeFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    OutcomeReturnFactory,
+    PlanFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 
 
 class Counter:
@@ -152,6 +158,17 @@ def test_a_home_page_drawn_again_reads_less_and_shows_a_verification_at_once(cli
         page = client.get("/").content.decode()
     assert "No return is waiting for verification." in page
     assert len(again) < len(fresh) - 5  # the cached page skipped the sections' queries
+
+
+@pytest.mark.django_db
+def test_a_home_page_drawn_afresh_reads_the_plan_once(client):
+    """The heading and the commissioner's portfolio share one read of the current plan."""
+    PlanFactory(is_current=True)
+    login(client, UserFactory(role="Admin"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    plan_reads = [q for q in queries if 'FROM "outcomes_plan"' in q["sql"]]
+    assert len(plan_reads) == 1
 
 
 @pytest.mark.django_db(transaction=True)
