@@ -70,8 +70,8 @@ serve: install
 	DEBUG=false $(PY) manage.py migrate --noinput
 	DEBUG=false $(PY) manage.py createcachetable
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
-	DEBUG=false $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--timeout 60 --max-requests 2000 --max-requests-jitter 200 --access-logfile -
+	DEBUG=false $(VENV)/bin/gunicorn config.wsgi:application --config config/gunicorn_conf.py \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # The background worker for long jobs when TASK_BACKEND=database (PDF reviews, imports).
 worker: install

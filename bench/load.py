@@ -38,7 +38,7 @@ from bench._server import PYTHON, ROOT, env, fresh_database, gunicorn  # noqa: E
 
 DATABASE = "bench_load"
 MEASURES = 100  # bench measures per bench programme: 8 quarters each, so 800 return slots
-SERVE_ARGS = ("--timeout", "60", "--max-requests", "2000", "--max-requests-jitter", "200")
+SERVE_ARGS = ("--config", "config/gunicorn_conf.py")  # make serve's
 PAGES = ("home-commissioner", "home-finance", "home-provider", "programme-list")
 FLOOR = "floor-page"
 SCENARIOS = ("returns-list", "returns-post", "floor-page", *PAGES, "mixed")
