@@ -9,6 +9,7 @@ pytest_collection_modifyitems), and the shared transaction is rolled back before
 database test could see it (pytest_runtest_setup). Transactional tests (live_server, browser,
 threads) cannot share an open transaction: they use `demo_committed`, which loads per test."""
 
+import socket
 from datetime import date
 from decimal import Decimal
 
@@ -214,6 +215,13 @@ def demo_committed(transactional_db, allow_demo):
     """The demo data committed, for transactional tests (live_server, browsers, threads): loaded per
     test, and flushed with everything else at the test's end."""
     load_demo()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts (gunicorn)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def login(client, user):
